@@ -1,0 +1,166 @@
+"""Result types of the metrics engine: what ``analyse_track`` returns and the report consumes.
+
+Plain dataclasses of numpy arrays and numbers; :meth:`Analysis.to_dict` gives a
+JSON-serialisable view (arrays become lists, NaN becomes None).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from gait.track import PoseTrack
+
+#: Camera views gait recognises. side_left / side_right: the runner travels toward image left / right.
+View = Literal["rear", "front", "side_left", "side_right", "oblique"]
+#: Stance-leg side of a step, or "both" for a summary over both sides.
+Side = Literal["left", "right", "both"]
+
+
+@dataclass(frozen=True)
+class ViewEstimate:
+    """The camera view of a clip, how sure we are, and why."""
+
+    view: View
+    confidence: float  # 0-1
+    reason: str
+    overridden: bool = False  # True when the user forced it with --view
+
+
+@dataclass(frozen=True, eq=False)
+class Steps:
+    """One row per step: the stance of one leg, from its initial contact to the next contralateral contact.
+
+    All arrays have shape (n_steps,). Frame indices refer to the PoseTrack; -1 means unknown.
+    ``values`` maps a per-step metric key (see :class:`MetricSummary`) to an (n_steps,) float
+    array, NaN where the step could not be measured.
+    """
+
+    side: np.ndarray  # str, "left" / "right": the stance leg
+    contact_frame: np.ndarray  # int
+    midstance_frame: np.ndarray  # int
+    toe_off_frame: np.ndarray  # int, -1 when not detectable in this view
+    end_frame: np.ndarray  # int, the next contralateral contact (end of the step)
+    contact_time_s: np.ndarray  # float
+    step_time_s: np.ndarray  # float
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return int(len(self.side))
+
+    @classmethod
+    def empty(cls) -> Steps:
+        i = np.zeros(0, int)
+        f = np.zeros(0, float)
+        return cls(np.zeros(0, "<U5"), i, i, i, i, f, f, {})
+
+
+@dataclass(frozen=True)
+class MetricSummary:
+    """A metric summarised over the steps of one side (or both).
+
+    ``measurable`` False means the metric means nothing in this clip (e.g. pelvic drop in a
+    side view); then ``reason`` says why and the numbers are NaN. ``band`` is the verdict from
+    the threshold table, or None when there are too few steps for a verdict.
+    """
+
+    key: str  # e.g. "pelvic_drop_midstance_deg"
+    label: str  # e.g. "Contralateral pelvic drop at midstance"
+    unit: str  # e.g. "deg", "steps/min", "leg lengths", "s", "%"
+    side: Side
+    median: float
+    q1: float
+    q3: float
+    n_steps: int
+    confidence: float  # 0-1
+    notes: tuple[str, ...] = ()  # what lowered the confidence, caveats
+    measurable: bool = True
+    reason: str = ""
+    band: str | None = None  # e.g. "normal", "mild", "moderate", "severe"
+
+    @property
+    def iqr(self) -> float:
+        return self.q3 - self.q1
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the numbers say that advice and the report act on."""
+
+    code: str  # e.g. "pelvic_drop_high", "hip_adduction_high", "overstriding", "cadence_low", "asymmetry"
+    metric_key: str
+    side: Side
+    severity: Literal["mild", "moderate", "severe"]
+    value: float
+    unit: str
+    message: str  # one sentence for a runner, with the number, unit and step count
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """Everything the metrics engine measured on one clip."""
+
+    view: ViewEstimate
+    fps: float
+    duration_s: float
+    n_frames: int
+    frame_size_px: tuple[int, int]
+    steps: Steps
+    metrics: tuple[MetricSummary, ...]
+    findings: tuple[Finding, ...]
+    tilt_deg: float | None  # camera roll estimate, + clockwise; None when unknown
+    quality_notes: tuple[str, ...]
+    traces: dict[str, np.ndarray] = field(default_factory=dict)  # per-frame signals, (frames,) each
+    track: PoseTrack | None = None  # the cleaned track (not serialised)
+    raw_track: PoseTrack | None = None  # the track as the model gave it (not serialised)
+
+    def metric(self, key: str, side: Side) -> MetricSummary | None:
+        """The summary of ``key`` for ``side``, or None."""
+        return next((m for m in self.metrics if m.key == key and m.side == side), None)
+
+    def to_dict(self, include_traces: bool = False) -> dict[str, Any]:
+        """A JSON-serialisable dict (arrays to lists, NaN to None)."""
+        out: dict[str, Any] = {
+            "view": dataclasses.asdict(self.view),
+            "fps": self.fps,
+            "duration_s": self.duration_s,
+            "n_frames": self.n_frames,
+            "frame_size_px": list(self.frame_size_px),
+            "tilt_deg": self.tilt_deg,
+            "quality_notes": list(self.quality_notes),
+            "metrics": [dataclasses.asdict(m) | {"iqr": m.iqr} for m in self.metrics],
+            "findings": [dataclasses.asdict(f) for f in self.findings],
+            "steps": {
+                "side": self.steps.side,
+                "contact_frame": self.steps.contact_frame,
+                "midstance_frame": self.steps.midstance_frame,
+                "toe_off_frame": self.steps.toe_off_frame,
+                "end_frame": self.steps.end_frame,
+                "contact_time_s": self.steps.contact_time_s,
+                "step_time_s": self.steps.step_time_s,
+                "values": self.steps.values,
+            },
+        }
+        if include_traces:
+            out["traces"] = self.traces
+        return jsonable(out)
+
+
+def jsonable(obj: Any) -> Any:
+    """Recursively convert numpy values to JSON types; NaN and inf become None."""
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return jsonable(obj.item())
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    return obj
