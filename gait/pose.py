@@ -1,0 +1,160 @@
+"""Frames -> PoseTrack with MediaPipe PoseLandmarker. The only module that imports mediapipe.
+
+The landmarker runs in VIDEO mode: it tracks the person from frame to frame (the detector
+runs only when tracking is lost), which needs strictly increasing timestamps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+
+import cv2
+import mediapipe as mp
+import numpy as np
+from mediapipe.tasks.python import BaseOptions, vision
+
+from gait.errors import ModelError, NoPersonError
+from gait.models import ResolvedModel, resolve_model
+from gait.track import LANDMARK_NAMES, PoseTrack
+from gait.video import Frame, VideoInfo, iter_frames, probe, sha256_file
+
+#: Columns of one frame's detection: normalised x, y; visibility; presence; world x, y, z (m).
+_N_COLS = 7
+#: Confidence the landmarker needs to report / keep tracking a person (MediaPipe's default is 0.5).
+MIN_CONFIDENCE = 0.5
+#: Settings that change the landmarks, recorded in the track and in the cache key.
+DEFAULT_MAX_SIDE_PX = 1280
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Silence the C++ start-up chatter MediaPipe/LiteRT writes straight to file descriptor 2."""
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+class PoseEstimator:
+    """One MediaPipe PoseLandmarker in VIDEO mode; use as a context manager.
+
+    Parameters
+    ----------
+    model : ResolvedModel
+        The ``.task`` bundle to run.
+    max_side_px : int
+        Frames larger than this on their long side are downscaled before inference (MediaPipe
+        works on 256 px crops, so this costs no accuracy and saves colour-conversion time).
+    """
+
+    def __init__(self, model: ResolvedModel, max_side_px: int = DEFAULT_MAX_SIDE_PX) -> None:
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(model.path)),
+            running_mode=vision.RunningMode.VIDEO,
+            num_poses=1,
+            min_pose_detection_confidence=MIN_CONFIDENCE,
+            min_pose_presence_confidence=MIN_CONFIDENCE,
+            min_tracking_confidence=MIN_CONFIDENCE,
+        )
+        try:
+            with _quiet_stderr():
+                self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"MediaPipe could not load the model {model.path.name} ({exc}).") from exc
+        self.max_side_px = max_side_px
+        self._last_ms = -1
+        self.calls = 0
+
+    def __enter__(self) -> PoseEstimator:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        with _quiet_stderr():
+            self._landmarker.close()
+
+    def detect(self, bgr: np.ndarray, time_s: float) -> np.ndarray:
+        """Landmarks of the person in one BGR frame, as a (33, 7) array; all NaN when nobody is found."""
+        scale = self.max_side_px / max(bgr.shape[:2])
+        if scale < 1:
+            bgr = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+        time_ms = max(round(time_s * 1000), self._last_ms + 1)
+        self._last_ms = time_ms
+        self.calls += 1
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+        with _quiet_stderr() if self.calls == 1 else contextlib.nullcontext():  # first call warns once
+            result = self._landmarker.detect_for_video(image, time_ms)
+        out = np.full((len(LANDMARK_NAMES), _N_COLS), np.nan, np.float32)
+        if result.pose_landmarks:
+            out[:, :4] = [(p.x, p.y, p.visibility, p.presence) for p in result.pose_landmarks[0]]
+            out[:, 4:] = [(p.x, p.y, p.z) for p in result.pose_world_landmarks[0]]
+        return out
+
+
+def track_from_detections(
+    detections: np.ndarray, time_s: np.ndarray, info: VideoInfo, source_sha256: str, model: str, meta: dict
+) -> PoseTrack:
+    """Assemble a PoseTrack from stacked (frames, 33, 7) detections (normalised -> pixels)."""
+    size = np.array([info.width_px, info.height_px], np.float32)
+    return PoseTrack(
+        xy_px=detections[:, :, :2] * size,
+        visibility=detections[:, :, 2],
+        presence=detections[:, :, 3],
+        world_m=detections[:, :, 4:],
+        time_s=np.asarray(time_s, np.float64),
+        fps=info.fps,
+        frame_size_px=(info.width_px, info.height_px),
+        source_sha256=source_sha256,
+        model=model,
+        meta=meta,
+    )
+
+
+def detect_frames(
+    frames: Iterable[Frame], estimator: PoseEstimator, on_frame: Callable[[int], None] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run the estimator over frames: (frames, 33, 7) detections and (frames,) times in seconds."""
+    rows, times = [], []
+    for frame in frames:
+        rows.append(estimator.detect(frame.bgr, frame.time_s))
+        times.append(frame.time_s)
+        if on_frame is not None:
+            on_frame(frame.index)
+    return np.stack(rows), np.asarray(times)
+
+
+def extract_track(
+    path: Path | str,
+    model: str = "full",
+    max_side_px: int = DEFAULT_MAX_SIDE_PX,
+    on_frame: Callable[[int], None] | None = None,
+    source_sha256: str | None = None,
+) -> PoseTrack:
+    """Pose landmarks of every frame of a clip.
+
+    Raises NoPersonError when nobody is found in any frame, VideoError for unreadable input,
+    ModelError for a missing or corrupt model.
+    """
+    path = Path(path)
+    info = probe(path)
+    resolved = resolve_model(model)
+    with PoseEstimator(resolved, max_side_px) as estimator:
+        detections, time_s = detect_frames(iter_frames(path, info), estimator, on_frame)
+    meta = {"max_side_px": max_side_px, "model_sha256": resolved.sha256, "rotation_deg": info.rotation_deg}
+    track = track_from_detections(
+        detections, time_s, info, source_sha256 or sha256_file(path), resolved.name, meta
+    )
+    if not track.person_found.any():
+        raise NoPersonError(
+            f"No person was found in any of the {track.n_frames} frames of {path.name}:"
+            " film the whole body from 3-5 m away, in good light."
+        )
+    return track

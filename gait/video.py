@@ -1,0 +1,162 @@
+"""Read a clip: probe its facts, then yield upright frames with their container timestamps.
+
+PyAV reads the container header (it tells "not a video" from "no video track" from
+"still image" clearly); OpenCV decodes, applying the phone's rotation metadata, and gives
+each frame's presentation time, so variable-frame-rate phone clips keep true timing.
+Frames come one at a time from a generator: memory does not grow with clip length.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+from gait.errors import VideoError
+
+#: Demuxers that open single pictures; a still image is not a clip.
+_IMAGE_FORMATS = ("image2", "png_pipe", "jpeg_pipe", "bmp_pipe", "webp_pipe", "gif", "tiff_pipe")
+#: A clip shorter than this cannot show a stride.
+MIN_FRAMES = 10
+#: Decoding fewer than this share of the frames the header announces means the file is cut short.
+TRUNCATED_FRACTION = 0.9
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """Facts about a clip, read from its header. Sizes are of the upright (rotated) frame."""
+
+    path: Path
+    width_px: int
+    height_px: int
+    fps: float
+    n_frames: int  # from the header; the decoded count can differ slightly
+    duration_s: float
+    rotation_deg: int  # display rotation the phone recorded (0, 90, 180, 270)
+    codec: str
+    size_bytes: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.path.name,
+            "width_px": self.width_px,
+            "height_px": self.height_px,
+            "fps": round(self.fps, 3),
+            "n_frames": self.n_frames,
+            "duration_s": round(self.duration_s, 3),
+            "rotation_deg": self.rotation_deg,
+            "codec": self.codec,
+            "size_bytes": self.size_bytes,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One decoded, upright frame."""
+
+    index: int
+    time_s: float
+    bgr: np.ndarray  # (height, width, 3) uint8
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise VideoError(f"No file at {path}: check the path and the file name.")
+    if path.is_dir():
+        raise VideoError(f"{path} is a folder, not a video: give the path of one clip.")
+    if path.stat().st_size == 0:
+        raise VideoError(f"{path} is empty (0 bytes): copy the clip again from your phone.")
+
+
+def probe(path: Path | str) -> VideoInfo:
+    """Read the clip's header; raise VideoError with the fix when it is not a usable video."""
+    path = Path(path)
+    _check_file(path)
+    try:
+        with av.open(str(path)) as container:
+            if container.format.name in _IMAGE_FORMATS:
+                raise VideoError(f"{path.name} is a still image: gait needs a video of someone running.")
+            if not container.streams.video:
+                raise VideoError(f"{path.name} has no video track (audio only?): export the clip as a video.")
+            stream = container.streams.video[0]
+            fps = float(stream.average_rate or stream.guessed_rate or 0)
+            duration_s = _duration_s(container, stream)
+            n_frames = stream.frames or round(duration_s * fps)
+            width, height, codec = stream.codec_context.width, stream.codec_context.height, stream.codec_context.name
+            rotation = _rotation_deg(container)
+    except av.error.FFmpegError as exc:
+        raise VideoError(
+            f"{path.name} is not a video gait can read, or is cut short ({exc.strerror}):"
+            " export it again as MP4 or MOV."
+        ) from exc
+    if fps <= 0 or n_frames < MIN_FRAMES:
+        raise VideoError(
+            f"{path.name} holds only {n_frames} frame(s): film at least 5 seconds of running."
+        )
+    if rotation in (90, 270):
+        width, height = height, width
+    return VideoInfo(path, width, height, fps, n_frames, duration_s, rotation, codec, path.stat().st_size)
+
+
+def _duration_s(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> float:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    return float(container.duration or 0) / av.time_base
+
+
+def _rotation_deg(container: av.container.InputContainer) -> int:
+    """Display rotation of the first frame (PyAV reads the display matrix), as 0/90/180/270."""
+    try:
+        frame = next(container.decode(video=0))
+    except (StopIteration, av.error.FFmpegError):
+        return 0
+    return int(round(getattr(frame, "rotation", 0) or 0)) % 360
+
+
+def iter_frames(path: Path | str, info: VideoInfo | None = None) -> Iterator[Frame]:
+    """Yield every frame upright, with its presentation time in seconds from the first frame.
+
+    Raises VideoError, after the last good frame, when the file ends well before the frame count its
+    header announces (a truncated or corrupt file): callers must not keep outputs made from it.
+    """
+    path = Path(path)
+    info = info or probe(path)
+    cap = cv2.VideoCapture(str(path))
+    if not cap.isOpened():
+        raise VideoError(f"OpenCV cannot open {path.name}: export it again as MP4 (H.264).")
+    cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+    try:
+        index, t0, last_t = 0, None, -np.inf
+        while True:
+            ok, bgr = cap.read()
+            if not ok:
+                break
+            t_ms = cap.get(cv2.CAP_PROP_POS_MSEC)
+            t0 = t_ms if t0 is None else t0
+            time_s = (t_ms - t0) / 1000.0
+            if not time_s > last_t:  # missing or repeated timestamps: fall back on the nominal rate
+                time_s = last_t + 1.0 / info.fps if index else 0.0
+            last_t = time_s
+            yield Frame(index, time_s, bgr)
+            index += 1
+    finally:
+        cap.release()
+    if index < TRUNCATED_FRACTION * info.n_frames:
+        raise VideoError(
+            f"{path.name} stops after {index} of its {info.n_frames} frames (truncated or corrupt):"
+            " copy the clip again from the phone."
+        )
+
+
+def sha256_file(path: Path | str, chunk_bytes: int = 1 << 20) -> str:
+    """Hex sha256 of a file's content, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(chunk_bytes):
+            digest.update(chunk)
+    return digest.hexdigest()
