@@ -1,0 +1,89 @@
+"""Shared fixtures: real clips from ../shared/videos (skipped when absent), pose computed once per run."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from gait import pipeline
+from gait.track import PoseTrack
+from gait.video import iter_frames, probe
+
+#: The real third-party clips (never committed): ../shared/videos beside the checkout, or $GAIT_VIDEOS.
+VIDEOS_DIR = Path(os.environ.get("GAIT_VIDEOS", Path(__file__).resolve().parents[2] / "shared" / "videos"))
+
+
+def real_clip(name: str) -> Path:
+    """Path of a shared clip, or skip the test with the reason."""
+    path = VIDEOS_DIR / name
+    if not path.is_file():
+        pytest.skip(f"real clip {name} not available: {VIDEOS_DIR} is absent (it lives in ../shared/videos)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pose_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pose cache for the whole run, so each clip's pose is computed once."""
+    return tmp_path_factory.mktemp("pose-cache")
+
+
+@pytest.fixture(scope="session")
+def track_of(pose_cache_dir: Path) -> Callable[[Path], PoseTrack]:
+    """``track_of(path)``: the clip's PoseTrack, inferred once per run and then read from memory."""
+    memo: dict[Path, PoseTrack] = {}
+
+    def get(path: Path) -> PoseTrack:
+        if path not in memo:
+            memo[path] = pipeline.pose_track(path, "full", cache_dir=pose_cache_dir).track
+        return memo[path]
+
+    return get
+
+
+def write_clip(
+    path: Path,
+    frames: list[np.ndarray],
+    fps: float = 30.0,
+    rotation_deg: int = 0,
+) -> Path:
+    """Encode BGR frames to an H.264 MP4 (with an optional display-rotation tag) using PyAV."""
+    height, width = frames[0].shape[:2]
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        if rotation_deg:
+            stream.set_display_rotation(rotation_deg)
+        for bgr in frames:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(bgr, format="bgr24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def excerpt(
+    src: Path,
+    dst: Path,
+    start: int = 0,
+    stop: int | None = None,
+    step: int = 1,
+    transform: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> Path:
+    """Write frames ``start:stop:step`` of ``src`` (optionally transformed) as a new clip at the matching fps."""
+    frames = []
+    for frame in iter_frames(src):
+        if frame.index >= start and (stop is None or frame.index < stop) and (frame.index - start) % step == 0:
+            frames.append(transform(frame.bgr) if transform else frame.bgr)
+    return write_clip(dst, frames, probe(src).fps / step)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(monkeypatch: pytest.MonkeyPatch, pose_cache_dir: Path) -> None:
+    """Commands run in tests use the session's pose cache, never the user's ~/.cache/gait."""
+    monkeypatch.setenv("GAIT_CACHE_DIR", str(pose_cache_dir))
