@@ -51,7 +51,7 @@ class Steps:
 
     @property
     def n(self) -> int:
-        return int(len(self.side))
+        return len(self.side)
 
     @classmethod
     def empty(cls) -> Steps:

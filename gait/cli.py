@@ -21,10 +21,15 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Video gait a
 console = Console(stderr=True)
 
 ModelOpt = Annotated[
-    str, typer.Option("--model", "-m", help="Pose model: 'full' (faster), 'heavy' (more accurate) or a .task path.")
+    str,
+    typer.Option(
+        "--model", "-m", help="Pose model: 'full' (faster), 'heavy' (more accurate) or a .task path."
+    ),
 ]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Run pose inference even if a cached track exists.")]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Run pose inference even if a cached track exists.")
+]
 
 
 @contextlib.contextmanager

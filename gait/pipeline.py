@@ -52,7 +52,8 @@ def write_track_csv(track: PoseTrack, path: Path) -> None:
     """A tidy CSV: one row per frame and landmark (frame, time_s, landmark, x_px, y_px, visibility)."""
     n, k = track.n_frames, len(LANDMARK_NAMES)
     table = np.empty(
-        n * k, dtype=[("frame", "i4"), ("time_s", "f8"), ("landmark", "U16"), ("x", "f4"), ("y", "f4"), ("v", "f4")]
+        n * k,
+        dtype=[("frame", "i4"), ("time_s", "f8"), ("landmark", "U16"), ("x", "f4"), ("y", "f4"), ("v", "f4")],
     )
     table["frame"] = np.repeat(np.arange(n), k)
     table["time_s"] = np.repeat(track.time_s, k)

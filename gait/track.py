@@ -183,7 +183,9 @@ class PoseTrack:
                 header = json.loads(str(data["header"]))
                 arrays = {k: data[k] for k in ("xy_px", "visibility", "presence", "world_m", "time_s")}
         except (OSError, KeyError, ValueError, zipfile.BadZipFile, json.JSONDecodeError, EOFError) as exc:
-            raise CacheError(f"The pose track file {path} is unreadable ({exc}); it will be rebuilt.") from exc
+            raise CacheError(
+                f"The pose track file {path} is unreadable ({exc}); it will be rebuilt."
+            ) from exc
         if header.get("format_version") != TRACK_FORMAT_VERSION or header.get("landmark_names") != list(
             LANDMARK_NAMES
         ):
@@ -198,4 +200,6 @@ class PoseTrack:
                 meta=dict(header["meta"]),
             )
         except (KeyError, ValueError, TypeError) as exc:
-            raise CacheError(f"The pose track file {path} is inconsistent ({exc}); it will be rebuilt.") from exc
+            raise CacheError(
+                f"The pose track file {path} is inconsistent ({exc}); it will be rebuilt."
+            ) from exc

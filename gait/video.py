@@ -87,7 +87,11 @@ def probe(path: Path | str) -> VideoInfo:
             fps = float(stream.average_rate or stream.guessed_rate or 0)
             duration_s = _duration_s(container, stream)
             n_frames = stream.frames or round(duration_s * fps)
-            width, height, codec = stream.codec_context.width, stream.codec_context.height, stream.codec_context.name
+            width, height, codec = (
+                stream.codec_context.width,
+                stream.codec_context.height,
+                stream.codec_context.name,
+            )
             rotation = _rotation_deg(container)
     except av.error.FFmpegError as exc:
         raise VideoError(
@@ -95,9 +99,7 @@ def probe(path: Path | str) -> VideoInfo:
             " export it again as MP4 or MOV."
         ) from exc
     if fps <= 0 or n_frames < MIN_FRAMES:
-        raise VideoError(
-            f"{path.name} holds only {n_frames} frame(s): film at least 5 seconds of running."
-        )
+        raise VideoError(f"{path.name} holds only {n_frames} frame(s): film at least 5 seconds of running.")
     if rotation in (90, 270):
         width, height = height, width
     return VideoInfo(path, width, height, fps, n_frames, duration_s, rotation, codec, path.stat().st_size)
@@ -115,7 +117,7 @@ def _rotation_deg(container: av.container.InputContainer) -> int:
         frame = next(container.decode(video=0))
     except (StopIteration, av.error.FFmpegError):
         return 0
-    return int(round(getattr(frame, "rotation", 0) or 0)) % 360
+    return round(getattr(frame, "rotation", 0) or 0) % 360
 
 
 def iter_frames(path: Path | str, info: VideoInfo | None = None) -> Iterator[Frame]:

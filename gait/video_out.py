@@ -7,6 +7,7 @@ is written beside its destination under a temporary name and renamed only when t
 
 from __future__ import annotations
 
+import contextlib
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
@@ -15,6 +16,7 @@ import av
 import numpy as np
 
 from gait.errors import VideoError
+from gait.fsutil import atomic_path
 
 #: Constant rate factor for libx264: 20 keeps thin drawn lines crisp at a modest file size.
 DEFAULT_CRF = 20
@@ -55,11 +57,11 @@ def output_size(size_px: tuple[int, int], max_height_px: int | None = None) -> t
     (int, int)
         Even (width, height), as yuv420p requires.
     """
-    width, height = size_px
+    width, height = float(size_px[0]), float(size_px[1])
     if width < 2 or height < 2:
-        raise ValueError(f"frame size must be at least 2x2 pixels, got {width}x{height}")
+        raise ValueError(f"frame size must be at least 2x2 pixels, got {size_px[0]}x{size_px[1]}")
     if max_height_px is not None and height > max_height_px:
-        width, height = width * max_height_px / height, max_height_px
+        width, height = width * max_height_px / height, float(max_height_px)
     return max(2, int(width) // 2 * 2), max(2, int(height) // 2 * 2)
 
 
@@ -100,13 +102,14 @@ class H264Writer:
         self.out_size_px = output_size(self.in_size_px, max_height_px)
         self.crf = crf
         self.n_written = 0
-        self._tmp = self.path.with_name(f".{self.path.name}.part")
+        self._files = contextlib.ExitStack()
         self._container: av.container.OutputContainer | None = None
         self._stream: av.video.stream.VideoStream | None = None
 
     def __enter__(self) -> H264Writer:
+        tmp = self._files.enter_context(atomic_path(self.path))
         self._container = av.open(
-            str(self._tmp), mode="w", format="mp4", container_options={"movflags": "+faststart"}
+            str(tmp), mode="w", format="mp4", container_options={"movflags": "+faststart"}
         )
         stream = self._container.add_stream("libx264", rate=self.rate)
         stream.width, stream.height = self.out_size_px
@@ -143,19 +146,15 @@ class H264Writer:
         self._container = self._stream = None
         if container is None or stream is None:
             return
-        complete = exc_type is None and self.n_written > 0
         try:
             try:
-                if complete:
+                if exc_type is None and self.n_written:
                     container.mux(stream.encode(None))
             finally:
                 container.close()
-        except BaseException:
-            self._tmp.unlink(missing_ok=True)
+            if exc_type is None and not self.n_written:
+                raise VideoError(f"No frames were written to {self.path.name}; the video was not created.")
+        except BaseException as error:
+            self._files.__exit__(type(error), error, error.__traceback__)
             raise
-        if complete:
-            self._tmp.replace(self.path)
-            return
-        self._tmp.unlink(missing_ok=True)
-        if exc_type is None:
-            raise VideoError(f"No frames were written to {self.path.name}; the video was not created.")
+        self._files.__exit__(exc_type, exc, tb)

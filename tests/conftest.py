@@ -75,10 +75,14 @@ def excerpt(
     step: int = 1,
     transform: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> Path:
-    """Write frames ``start:stop:step`` of ``src`` (optionally transformed) as a new clip at the matching fps."""
+    """Write frames ``start:stop:step`` of ``src``, optionally transformed, as a clip at the matching fps."""
     frames = []
     for frame in iter_frames(src):
-        if frame.index >= start and (stop is None or frame.index < stop) and (frame.index - start) % step == 0:
+        if (
+            frame.index >= start
+            and (stop is None or frame.index < stop)
+            and (frame.index - start) % step == 0
+        ):
             frames.append(transform(frame.bgr) if transform else frame.bgr)
     return write_clip(dst, frames, probe(src).fps / step)
 

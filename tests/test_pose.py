@@ -23,8 +23,8 @@ WHOLE_BODY_TREADMILL_CLIPS = (
     "mhuang24_slow.mp4",
     "movup_treadmill_run_side_tiktok_overlay.mp4",
 )
-#: Feet cut off by the frame's bottom edge and legs behind the rail (see MANIFEST.md): the model still finds the
-#: runner, but the ankles it reports are guesses, so the landmark-order check does not apply.
+#: Feet cut off by the frame's bottom edge and legs behind the rail (see MANIFEST.md): the model still finds
+#: the runner, but the ankles it reports are guesses, so the landmark-order check does not apply.
 FEET_OUT_OF_FRAME_CLIP = "kifaa26_treadmill_side_cropped.mp4"
 BLANK_FRAMES = range(8, 13)
 

@@ -81,12 +81,16 @@ def make_bad_input(kind: str, tmp_path: Path) -> Path:
     elif kind == "text":
         path.write_text("this is not a video\n" * 50)
     elif kind == "truncated":
-        whole = write_clip(tmp_path / "whole.mp4", [np.full((64, 64, 3), i, np.uint8) for i in range(0, 240, 4)])
+        whole = write_clip(
+            tmp_path / "whole.mp4", [np.full((64, 64, 3), i, np.uint8) for i in range(0, 240, 4)]
+        )
         data = whole.read_bytes()
         path.write_bytes(data[: len(data) // 3])  # moov atom at the end is lost
     elif kind == "truncated_faststart":
-        whole = write_clip(tmp_path / "whole.mp4", [np.random.default_rng(i).integers(0, 255, (64, 64, 3), np.uint8)
-                                                    for i in range(60)])
+        whole = write_clip(
+            tmp_path / "whole.mp4",
+            [np.random.default_rng(i).integers(0, 255, (64, 64, 3), np.uint8) for i in range(60)],
+        )
         fast = tmp_path / "fast.mp4"
         with av.open(str(whole)) as src, av.open(str(fast), "w", options={"movflags": "+faststart"}) as dst:
             out = dst.add_stream_from_template(src.streams.video[0])
@@ -100,14 +104,16 @@ def make_bad_input(kind: str, tmp_path: Path) -> Path:
         path = tmp_path / "photo.jpg"
         cv2.imwrite(str(path), np.zeros((64, 64, 3), np.uint8))
     elif kind == "still_image_named_mp4":
-        ok, buf = cv2.imencode(".png", np.zeros((64, 64, 3), np.uint8))
+        _ok, buf = cv2.imencode(".png", np.zeros((64, 64, 3), np.uint8))
         path.write_bytes(buf.tobytes())
     elif kind == "audio_only":
         path = tmp_path / "voice.m4a"
         with av.open(str(path), "w") as container:
             stream = container.add_stream("aac", rate=44100)
             for _ in range(20):
-                frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
+                frame = av.AudioFrame.from_ndarray(
+                    np.zeros((1, 1024), np.float32), format="fltp", layout="mono"
+                )
                 frame.sample_rate = 44100
                 for packet in stream.encode(frame):
                     container.mux(packet)

@@ -1,0 +1,801 @@
+"""Annotators that draw the analysis on video frames.
+
+Each annotator is configured once in its constructor (per-frame geometry is precomputed with
+numpy) and has one method, ``annotate(frame_bgr, frame_index) -> frame_bgr``, which draws on
+the frame in place and returns it. :class:`Annotator` composes them for one clip.
+
+Sizes scale with the frame: one drawing unit is a thousandth of the frame's longer side, so
+lines and text keep the same share of the picture on a phone and on a laptop. Colours by the
+person's side (:data:`SIDE_COLOUR_HEX`) are the ones the HTML report uses.
+
+Notes
+-----
+Frames must be the upright frames the pose track was measured on (same size); scale the
+finished frames down afterwards (e.g. with ``H264Writer(max_height_px=...)``). The pelvis
+angle drawn on the frame is the hip line against the image horizontal, uncorrected for camera
+roll, so a tilted camera shows up as a constant offset.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+from gait.analysis import Analysis, Steps
+from gait.track import LANDMARK_INDEX, PoseTrack
+
+#: Colour of each side of the person (hex, RGB), shared with the report.
+SIDE_COLOUR_HEX: dict[str, str] = {"left": "#1E88E5", "right": "#E8590C"}
+#: The two sides, in the order used by every (frames, 2) array here.
+SIDES: tuple[str, str] = ("left", "right")
+#: Camera views in which the pelvis line and femur angles are drawn.
+FRONTAL_VIEWS = ("rear", "front")
+#: Camera views in which the mid-hip vertical and the foot-ahead distance are drawn.
+SIDE_VIEWS = ("side_left", "side_right")
+#: How long the ring at an initial contact lasts, seconds.
+FLASH_S = 0.25
+#: How long the foot-ahead distance stays on screen after a contact, seconds.
+HOLD_S = 0.6
+#: Face landmarks used to place the blur box.
+FACE_LANDMARKS = tuple(range(11))
+#: Short names for the heads-up panel, by metric key; other keys use the metric's label.
+SHORT_LABELS: dict[str, str] = {
+    "pelvic_drop_midstance_deg": "Pelvic drop",
+    "pelvic_drop_peak_deg": "Pelvic drop pk",
+    "hip_adduction_peak_deg": "Hip adduction",
+    "femoral_adduction_peak_deg": "Femur adduction",
+    "overstride_leg_lengths": "Foot ahead (leg)",
+    "shank_angle_ic_deg": "Shank angle",
+    "knee_flexion_ic_deg": "Knee flexion",
+    "contact_time_s": "Contact (s)",
+    "duty_factor": "Duty factor",
+}
+#: Metrics shown in the heads-up panel, in order of preference, by view family.
+HUD_KEYS: dict[str, tuple[str, ...]] = {
+    "frontal": ("pelvic_drop_midstance_deg", "hip_adduction_peak_deg", "femoral_adduction_peak_deg"),
+    "side": ("overstride_leg_lengths", "shank_angle_ic_deg", "knee_flexion_ic_deg"),
+}
+#: Per-step metrics printed beside the foot at a contact in side view.
+CONTACT_KEYS = ("overstride_leg_lengths", "shank_angle_ic_deg", "knee_flexion_ic_deg")
+
+_FONT = cv2.FONT_HERSHEY_DUPLEX
+_WHITE = (255, 255, 255)
+_INK = (20, 20, 20)
+_GREY = (210, 210, 210)
+_YELLOW = (60, 220, 255)
+
+
+def hex_to_bgr(colour: str) -> tuple[int, int, int]:
+    """``"#1E88E5"`` -> ``(229, 136, 30)``, the order OpenCV draws in."""
+    value = colour.lstrip("#")
+    red, green, blue = (int(value[i : i + 2], 16) for i in (0, 2, 4))
+    return blue, green, red
+
+
+SIDE_BGR: dict[str, tuple[int, int, int]] = {side: hex_to_bgr(c) for side, c in SIDE_COLOUR_HEX.items()}
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Drawing sizes for one frame size: ``px(k)`` is ``k`` thousandths of the longer side."""
+
+    unit_px: float
+
+    @classmethod
+    def of(cls, frame: np.ndarray) -> Scale:
+        """The scale of a (height, width, 3) frame."""
+        return cls(max(frame.shape[:2]) / 1000)
+
+    def px(self, k: float) -> int:
+        """``k`` drawing units in whole pixels, at least 1."""
+        return max(1, round(k * self.unit_px))
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing primitives
+
+
+def _font_scale(height_px: int) -> float:
+    """The Hershey font scale whose capital letters are ``height_px`` tall."""
+    (_, cap_px), _ = cv2.getTextSize("H", _FONT, 1.0, 1)
+    return height_px / cap_px
+
+
+def text_width(text: str, height_px: int) -> int:
+    """Width in pixels of ``text`` drawn by :func:`draw_text` at cap height ``height_px``."""
+    scale, thick = _font_scale(height_px), max(1, round(height_px / 11))
+    parts = text.split("°")
+    widths = [cv2.getTextSize(p, _FONT, scale, thick)[0][0] for p in parts]
+    return sum(widths) + (len(parts) - 1) * _degree_advance(height_px)
+
+
+def _degree_advance(height_px: int) -> int:
+    return max(4, round(height_px * 0.55))
+
+
+def draw_text(
+    frame: np.ndarray,
+    text: str,
+    org_px: tuple[int, int],
+    height_px: int,
+    colour: tuple[int, int, int] = _WHITE,
+) -> int:
+    """Draw outlined text with its baseline-left at ``org_px``; the degree sign is drawn as a ring.
+
+    Returns the width drawn, in pixels.
+    """
+    scale, thick = _font_scale(height_px), max(1, round(height_px / 11))
+    outline = thick + max(2, round(height_px / 6))
+    x, y = org_px
+    for i, part in enumerate(text.split("°")):
+        if i:
+            radius = max(2, round(height_px * 0.16))
+            centre = (x + radius + 1, y - height_px + radius)
+            cv2.circle(frame, centre, radius, _INK, outline, cv2.LINE_AA)
+            cv2.circle(frame, centre, radius, colour, thick, cv2.LINE_AA)
+            x += _degree_advance(height_px)
+        if part:
+            cv2.putText(frame, part, (x, y), _FONT, scale, _INK, outline, cv2.LINE_AA)
+            cv2.putText(frame, part, (x, y), _FONT, scale, colour, thick, cv2.LINE_AA)
+            x += cv2.getTextSize(part, _FONT, scale, thick)[0][0]
+    return x - org_px[0]
+
+
+def shade(frame: np.ndarray, x0: int, y0: int, x1: int, y1: int, keep: float = 0.35) -> None:
+    """Darken a rectangle (clipped to the frame) to ``keep`` of its brightness, for panels."""
+    height, width = frame.shape[:2]
+    x0, x1 = max(0, x0), min(width, x1)
+    y0, y1 = max(0, y0), min(height, y1)
+    if x1 > x0 and y1 > y0:
+        frame[y0:y1, x0:x1] = cv2.convertScaleAbs(frame[y0:y1, x0:x1], alpha=keep)
+
+
+def dashed_line(
+    frame: np.ndarray,
+    p0: np.ndarray,
+    p1: np.ndarray,
+    colour: tuple[int, int, int],
+    thickness: int,
+    dash_px: int,
+) -> None:
+    """A dashed line from ``p0`` to ``p1`` (pixel coordinates)."""
+    length = float(np.hypot(*(p1 - p0)))
+    n_dashes = max(1, int(length // (2 * dash_px)))
+    starts = np.linspace(0.0, 1.0, n_dashes, endpoint=False)
+    ends = starts + 0.5 / n_dashes
+    a = np.rint(p0 + np.outer(starts, p1 - p0)).astype(int)
+    b = np.rint(p0 + np.outer(ends, p1 - p0)).astype(int)
+    for (ax, ay), (bx, by) in zip(a, b, strict=True):
+        cv2.line(frame, (int(ax), int(ay)), (int(bx), int(by)), colour, thickness, cv2.LINE_AA)
+
+
+def _pt(xy: np.ndarray) -> tuple[int, int]:
+    return round(float(xy[0])), round(float(xy[1]))
+
+
+def _line(frame: np.ndarray, a: np.ndarray, b: np.ndarray, colour: tuple[int, int, int], thick: int) -> None:
+    """An outlined line, skipped when an end is missing (NaN)."""
+    if np.isnan(a).any() or np.isnan(b).any():
+        return
+    cv2.line(frame, _pt(a), _pt(b), colour, thick, cv2.LINE_AA)
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-frame timing from the steps
+
+
+def _stance_end(steps: Steps) -> np.ndarray:
+    """Last frame (exclusive) of each step's stance: toe-off, or the step's end when toe-off is unknown."""
+    return np.where(steps.toe_off_frame >= 0, steps.toe_off_frame, steps.end_frame)
+
+
+def stance_mask(steps: Steps, n_frames: int) -> np.ndarray:
+    """(n_frames, 2) bool: whether the left / right foot is in stance at each frame.
+
+    Stance runs from a step's initial contact up to its toe-off (or, when the view cannot
+    show toe-off, up to the step's end).
+    """
+    frames = np.arange(n_frames)
+    mask = np.zeros((n_frames, 2), bool)
+    for col, side in enumerate(SIDES):
+        sel = steps.side == side
+        order = np.argsort(steps.contact_frame[sel])
+        contact, end = steps.contact_frame[sel][order], _stance_end(steps)[sel][order]
+        idx = np.searchsorted(contact, frames, side="right") - 1
+        mask[:, col] = (idx >= 0) & (frames < end[np.clip(idx, 0, None)]) if len(contact) else False
+    return mask
+
+
+def last_contact(steps: Steps, n_frames: int) -> np.ndarray:
+    """(n_frames, 2) int: index into ``steps`` of the latest contact of each side, -1 before the first."""
+    frames = np.arange(n_frames)
+    out = np.full((n_frames, 2), -1)
+    for col, side in enumerate(SIDES):
+        rows = np.flatnonzero(steps.side == side)
+        rows = rows[np.argsort(steps.contact_frame[rows])]
+        idx = np.searchsorted(steps.contact_frame[rows], frames, side="right") - 1
+        out[:, col] = np.where(idx >= 0, rows[np.clip(idx, 0, None)] if len(rows) else -1, -1)
+    return out
+
+
+def contact_age(steps: Steps, n_frames: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per frame and side: the latest contact's step index (-1: none yet) and frames since it.
+
+    Returns
+    -------
+    step : (n_frames, 2) int
+        As :func:`last_contact`.
+    age_frames : (n_frames, 2) int
+        Frames since that contact; a large number where there is none.
+    """
+    step = last_contact(steps, n_frames)
+    contact = steps.contact_frame[np.clip(step, 0, None)] if steps.n else np.zeros_like(step)
+    age = np.arange(n_frames)[:, None] - contact
+    return step, np.where(step >= 0, age, np.iinfo(np.int32).max)
+
+
+def running_median(values: np.ndarray, ready_frame: np.ndarray, n_frames: int) -> np.ndarray:
+    """(n_frames,) median of the finite ``values`` whose ``ready_frame`` has been reached; NaN before."""
+    order = np.argsort(ready_frame, kind="stable")
+    ordered = np.asarray(values, float)[order]
+    prefix = np.array([_median(ordered[: k + 1]) for k in range(len(ordered))] + [np.nan])
+    idx = np.searchsorted(np.asarray(ready_frame)[order], np.arange(n_frames), side="right") - 1
+    return prefix[idx]  # idx -1 picks the trailing NaN
+
+
+def _median(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(np.median(finite)) if finite.size else math.nan
+
+
+# ---------------------------------------------------------------------------------------------
+# Annotators
+
+
+class FrameAnnotator(Protocol):
+    """Anything that draws on a frame: ``annotate(frame_bgr, frame_index) -> frame_bgr``."""
+
+    def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray: ...
+
+
+_LEG_SEGMENTS = (
+    ("hip", "knee"),
+    ("knee", "ankle"),
+    ("ankle", "heel"),
+    ("heel", "foot_index"),
+    ("ankle", "foot_index"),
+)
+_LEG_JOINTS = ("hip", "knee", "ankle", "heel", "foot_index")
+_TORSO = (
+    ("left_shoulder", "right_shoulder"),
+    ("left_shoulder", "left_hip"),
+    ("right_shoulder", "right_hip"),
+    ("left_hip", "right_hip"),
+)
+_ARMS = (("shoulder", "elbow"), ("elbow", "wrist"))
+
+
+def _ix(name: str) -> int:
+    return LANDMARK_INDEX[name]
+
+
+class SkeletonAnnotator:
+    """The body outline, with the legs thick and coloured by side and the stance leg haloed.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The cleaned track; frames with NaN landmarks draw nothing for those points.
+    stance : (frames, 2) bool array, optional
+        Left / right stance per frame (see :func:`stance_mask`); the stance leg gets a white halo
+        and a bar under the foot.
+    """
+
+    def __init__(self, track: PoseTrack, stance: np.ndarray | None = None) -> None:
+        self.xy_px = track.xy_px
+        self.stance = stance if stance is not None else np.zeros((track.n_frames, 2), bool)
+
+    def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
+        if not 0 <= frame_index < len(self.xy_px):
+            return frame_bgr
+        pts, s = self.xy_px[frame_index], Scale.of(frame_bgr)
+        for a, b in _TORSO:
+            _line(frame_bgr, pts[_ix(a)], pts[_ix(b)], _INK, s.px(5))
+            _line(frame_bgr, pts[_ix(a)], pts[_ix(b)], _GREY, s.px(2.5))
+        for col, side in enumerate(SIDES):
+            for a, b in _ARMS:
+                _line(frame_bgr, pts[_ix(f"{side}_{a}")], pts[_ix(f"{side}_{b}")], SIDE_BGR[side], s.px(2))
+            self._leg(frame_bgr, pts, side, bool(self.stance[frame_index, col]), s)
+        return frame_bgr
+
+    @staticmethod
+    def _leg(frame: np.ndarray, pts: np.ndarray, side: str, in_stance: bool, s: Scale) -> None:
+        colour = SIDE_BGR[side]
+        segments = [(pts[_ix(f"{side}_{a}")], pts[_ix(f"{side}_{b}")]) for a, b in _LEG_SEGMENTS]
+        if in_stance:
+            for a, b in segments:
+                _line(frame, a, b, _WHITE, s.px(13))
+            _ground_bar(frame, pts, side, s)
+        for a, b in segments:
+            _line(frame, a, b, _INK, s.px(8))
+        for a, b in segments:
+            _line(frame, a, b, colour, s.px(5))
+        for joint in _LEG_JOINTS:
+            xy = pts[_ix(f"{side}_{joint}")]
+            if not np.isnan(xy).any():
+                cv2.circle(frame, _pt(xy), s.px(6), _INK, -1, cv2.LINE_AA)
+                cv2.circle(frame, _pt(xy), s.px(4), _WHITE if in_stance else colour, -1, cv2.LINE_AA)
+
+
+def _ground_bar(frame: np.ndarray, pts: np.ndarray, side: str, s: Scale) -> None:
+    """A short bar under the stance foot, in the side's colour."""
+    foot = pts[[_ix(f"{side}_heel"), _ix(f"{side}_foot_index")]]
+    if np.isnan(foot).any():
+        return
+    y = int(foot[:, 1].max()) + s.px(10)
+    x0, x1 = int(foot[:, 0].min()) - s.px(14), int(foot[:, 0].max()) + s.px(14)
+    cv2.line(frame, (x0, y), (x1, y), _INK, s.px(9), cv2.LINE_AA)
+    cv2.line(frame, (x0, y), (x1, y), SIDE_BGR[side], s.px(6), cv2.LINE_AA)
+
+
+class ContactAnnotator:
+    """An expanding ring and a "contact" tag at the foot for a moment after each initial contact.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The cleaned track (for the foot position).
+    steps : Steps
+        The steps; each step's ``contact_frame`` is an initial contact of its ``side``.
+    """
+
+    def __init__(self, track: PoseTrack, steps: Steps) -> None:
+        self.xy_px = track.xy_px
+        flash_frames = max(2, round(FLASH_S * track.fps))
+        _, age = contact_age(steps, track.n_frames)
+        #: (frames, 2) float: 0 at the contact frame rising to 1 when the flash ends; NaN: no flash.
+        self.phase = np.where(age < flash_frames, age / flash_frames, np.nan)
+
+    def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
+        if not 0 <= frame_index < len(self.phase):
+            return frame_bgr
+        s = Scale.of(frame_bgr)
+        for col, side in enumerate(SIDES):
+            phase = self.phase[frame_index, col]
+            foot = self._foot(frame_index, side)
+            if np.isnan(phase) or foot is None:
+                continue
+            radius = s.px(18 + 30 * phase)
+            cv2.circle(frame_bgr, _pt(foot), radius, _INK, s.px(9 - 5 * phase), cv2.LINE_AA)
+            cv2.circle(frame_bgr, _pt(foot), radius, _YELLOW, s.px(6 - 4 * phase), cv2.LINE_AA)
+            tag = f"{side[0].upper()} contact"
+            x = int(foot[0]) - text_width(tag, s.px(16)) // 2
+            draw_text(frame_bgr, tag, (x, int(foot[1]) + radius + s.px(26)), s.px(16), SIDE_BGR[side])
+        return frame_bgr
+
+    def _foot(self, frame_index: int, side: str) -> np.ndarray | None:
+        for name in (f"{side}_heel", f"{side}_ankle"):
+            xy = self.xy_px[frame_index, _ix(name)]
+            if not np.isnan(xy).any():
+                return xy
+        return None
+
+
+class GaitStripAnnotator:
+    """A strip along the bottom: each side's stance periods as bars, contacts as ticks, a playhead.
+
+    Parameters
+    ----------
+    steps : Steps
+        The steps of the clip.
+    n_frames : int
+        Number of frames of the clip (the strip's full width).
+    """
+
+    def __init__(self, steps: Steps, n_frames: int) -> None:
+        self.n_frames = max(1, n_frames)
+        self.bars = [
+            (SIDES.index(str(side)), int(c), int(e))
+            for side, c, e in zip(steps.side, steps.contact_frame, _stance_end(steps), strict=True)
+            if side in SIDES
+        ]
+        self._cache: dict[tuple[int, int], tuple[np.ndarray, int]] = {}
+
+    def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
+        strip, y0 = self._strip(frame_bgr)
+        height, width = frame_bgr.shape[:2]
+        frame_bgr[y0:height] = strip
+        s = Scale.of(frame_bgr)
+        x0, x1 = self._span(width, s)
+        x = x0 + round((x1 - x0) * min(frame_index, self.n_frames - 1) / max(1, self.n_frames - 1))
+        cv2.line(frame_bgr, (x, y0 + s.px(3)), (x, height - s.px(3)), _WHITE, s.px(3), cv2.LINE_AA)
+        return frame_bgr
+
+    @staticmethod
+    def _span(width: int, s: Scale) -> tuple[int, int]:
+        return s.px(40), width - s.px(12)
+
+    def _strip(self, frame: np.ndarray) -> tuple[np.ndarray, int]:
+        """The strip image for this frame size, drawn once and cached."""
+        height, width = frame.shape[:2]
+        if (width, height) not in self._cache:
+            s = Scale.of(frame)
+            strip_h = s.px(44)
+            strip = np.full((strip_h, width, 3), 24, np.uint8)
+            x0, x1 = self._span(width, s)
+            row_h = (strip_h - s.px(12)) // 2
+            for col, side in enumerate(SIDES):
+                top = s.px(4) + col * (row_h + s.px(4))
+                draw_text(strip, side[0].upper(), (s.px(12), top + row_h - s.px(3)), s.px(14), SIDE_BGR[side])
+                for bar_col, start, end in self.bars:
+                    if bar_col == col:
+                        xa = x0 + (x1 - x0) * start // max(1, self.n_frames - 1)
+                        xb = x0 + (x1 - x0) * max(end - 1, start) // max(1, self.n_frames - 1)
+                        cv2.rectangle(strip, (xa, top), (max(xb, xa + 1), top + row_h), SIDE_BGR[side], -1)
+                        cv2.line(strip, (xa, top), (xa, top + row_h), _WHITE, s.px(2))
+            self._cache[(width, height)] = (strip, height - strip_h)
+        return self._cache[(width, height)]
+
+
+class PelvisAnnotator:
+    """Frontal views: the pelvis line with its live angle, and each femur against the pelvis.
+
+    The hip line is drawn through and beyond both hips, with a dashed image-horizontal for
+    reference and the angle between them printed with the side of the lower hip. For the
+    stance leg, a dashed line perpendicular to the pelvis shows a neutral femur; the angle
+    between it and the thigh (hip adduction, positive toward the midline) is printed at the knee.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The cleaned track.
+    stance : (frames, 2) bool array
+        Left / right stance per frame (see :func:`stance_mask`).
+    """
+
+    def __init__(self, track: PoseTrack, stance: np.ndarray) -> None:
+        self.hips = track.xy_px[:, [_ix("left_hip"), _ix("right_hip")]].astype(float)
+        self.knees = track.xy_px[:, [_ix("left_knee"), _ix("right_knee")]].astype(float)
+        self.stance = stance
+        delta = self.hips[:, 1] - self.hips[:, 0]
+        #: (frames,) angle of the hip line to the image horizontal, degrees, 0-90.
+        self.tilt_deg = np.degrees(np.arctan2(np.abs(delta[:, 1]), np.abs(delta[:, 0])))
+        #: (frames,) which hip is lower in the image: 0 left, 1 right.
+        self.lower = (self.hips[:, 1, 1] > self.hips[:, 0, 1]).astype(int)
+        self.adduction_deg = hip_adduction_deg(self.hips, self.knees)
+
+    def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
+        if not 0 <= frame_index < len(self.hips) or np.isnan(self.hips[frame_index]).any():
+            return frame_bgr
+        s = Scale.of(frame_bgr)
+        left, right = self.hips[frame_index]
+        mid, along = (left + right) / 2, right - left
+        span = float(np.hypot(*along))
+        if span < 1:
+            return frame_bgr
+        unit = along / span
+        reach = 0.5 * span + s.px(60)
+        horizontal = np.array([math.copysign(1.0, unit[0]), 0.0])
+        dashed_line(frame_bgr, mid - reach * horizontal, mid + reach * horizontal, _WHITE, s.px(2), s.px(10))
+        cv2.line(frame_bgr, _pt(mid - reach * unit), _pt(mid + reach * unit), _INK, s.px(8), cv2.LINE_AA)
+        cv2.line(frame_bgr, _pt(mid - reach * unit), _pt(mid + reach * unit), _YELLOW, s.px(5), cv2.LINE_AA)
+        lower = SIDES[self.lower[frame_index]]
+        label = f"Pelvis {self.tilt_deg[frame_index]:.1f}°, {lower[0].upper()} hip lower"
+        x = int(mid[0]) - text_width(label, s.px(18)) // 2
+        draw_text(frame_bgr, label, (x, int(min(left[1], right[1])) - s.px(40)), s.px(18), _YELLOW)
+        for col in np.flatnonzero(self.stance[frame_index]):
+            self._femur(frame_bgr, frame_index, int(col), unit, s)
+        return frame_bgr
+
+    def _femur(self, frame: np.ndarray, i: int, col: int, unit: np.ndarray, s: Scale) -> None:
+        hip, knee = self.hips[i, col], self.knees[i, col]
+        if np.isnan(knee).any():
+            return
+        down = np.array([-unit[1], unit[0]]) * (1 if unit[0] >= 0 else -1)
+        down = down if down[1] > 0 else -down
+        length = float(np.hypot(*(knee - hip)))
+        dashed_line(frame, hip, hip + length * down, _WHITE, s.px(3), s.px(9))
+        side = SIDES[col]
+        label = f"{self.adduction_deg[i, col]:.0f}°"
+        outward = 1 if (hip - self.hips[i, 1 - col])[0] > 0 else -1
+        x = int(knee[0]) + (s.px(26) if outward > 0 else -s.px(26) - text_width(label, s.px(20)))
+        draw_text(frame, label, (x, int(knee[1]) + s.px(8)), s.px(20), SIDE_BGR[side])
+
+
+def hip_adduction_deg(hips: np.ndarray, knees: np.ndarray) -> np.ndarray:
+    """(frames, 2) 2D hip adduction per side: the thigh against the pelvis perpendicular, degrees.
+
+    Parameters
+    ----------
+    hips, knees : (frames, 2, 2) float
+        Left / right hip and knee pixel positions.
+
+    Returns
+    -------
+    (frames, 2) float
+        Positive when the knee is toward the midline (the other hip) from the neutral line
+        perpendicular to the pelvis; NaN where a point is missing. The sign does not depend on
+        whether the camera sees the front or the back.
+    """
+    across = hips[:, ::-1] - hips  # from each hip toward the other
+    across = across / np.linalg.norm(across, axis=-1, keepdims=True)
+    down = np.stack([-across[..., 1], across[..., 0]], axis=-1)
+    down = np.where(down[..., 1:2] < 0, -down, down)  # the perpendicular that points down the image
+    femur = knees - hips
+    return np.degrees(np.arctan2((femur * across).sum(-1), (femur * down).sum(-1)))
+
+
+class SideViewAnnotator:
+    """Side views: the vertical through the mid-hip, and the foot-ahead distance at each contact.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The cleaned track.
+    steps : Steps
+        The steps; ``values`` keys in :data:`CONTACT_KEYS` are printed beside the foot.
+    facing : int
+        +1 when the runner travels toward image right, -1 toward image left.
+    """
+
+    def __init__(self, track: PoseTrack, steps: Steps, facing: int) -> None:
+        xy = track.xy_px
+        self.mid_hip = (xy[:, _ix("left_hip")] + xy[:, _ix("right_hip")]) / 2
+        self.top = np.nanmin(xy[:, [_ix("left_shoulder"), _ix("right_shoulder")], 1], axis=1)
+        feet = xy[:, [_ix(f"{s}_{p}") for s in SIDES for p in ("heel", "foot_index")], 1]
+        self.bottom = np.nanmax(feet, axis=1)
+        self.heels = xy[:, [_ix("left_heel"), _ix("right_heel")]]
+        self.steps, self.facing = steps, facing
+        step, age = contact_age(steps, track.n_frames)
+        #: (frames, 2) int: the step whose contact is on screen for each side, -1 if none.
+        self.showing = np.where(age < max(2, round(HOLD_S * track.fps)), step, -1)
+
+    def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
+        if not 0 <= frame_index < len(self.mid_hip) or np.isnan(self.mid_hip[frame_index]).any():
+            return frame_bgr
+        s = Scale.of(frame_bgr)
+        hip = self.mid_hip[frame_index]
+        top = self.top[frame_index] if np.isfinite(self.top[frame_index]) else hip[1] - s.px(200)
+        bottom = self.bottom[frame_index] if np.isfinite(self.bottom[frame_index]) else hip[1] + s.px(300)
+        p0, p1 = np.array([hip[0], top - s.px(20)]), np.array([hip[0], bottom + s.px(20)])
+        dashed_line(frame_bgr, p0, p1, _INK, s.px(6), s.px(12))
+        dashed_line(frame_bgr, p0, p1, _WHITE, s.px(3), s.px(12))
+        for col, side in enumerate(SIDES):
+            step = int(self.showing[frame_index, col])
+            if step >= 0:
+                self._contact(frame_bgr, step, side, s)
+        return frame_bgr
+
+    def _contact(self, frame: np.ndarray, step: int, side: str, s: Scale) -> None:
+        """Arrow from the hip vertical to the heel as it was at contact, with the step's numbers."""
+        c = int(self.steps.contact_frame[step])
+        heel, hip = self.heels[c, SIDES.index(side)], self.mid_hip[c]
+        if np.isnan(heel).any() or np.isnan(hip).any():
+            return
+        start, end = (int(hip[0]), int(heel[1])), _pt(heel)
+        cv2.arrowedLine(frame, start, end, _INK, s.px(8), cv2.LINE_AA, tipLength=0.15)
+        cv2.arrowedLine(frame, start, end, SIDE_BGR[side], s.px(5), cv2.LINE_AA, tipLength=0.15)
+        lines = [
+            f"{SHORT_LABELS.get(k, k)} {_compact(float(self.steps.values[k][step]), k)}"
+            for k in CONTACT_KEYS
+            if k in self.steps.values and np.isfinite(self.steps.values[k][step])
+        ]
+        x = max(start[0], end[0]) + s.px(16) if self.facing > 0 else min(start[0], end[0]) - s.px(16)
+        for row, line in enumerate(lines):
+            w = text_width(line, s.px(17))
+            draw_text(
+                frame, line, (x if self.facing > 0 else x - w, end[1] - s.px(16) - row * s.px(28)), s.px(17)
+            )
+
+
+def _compact(value: float, key: str) -> str:
+    """A value for the frame: degrees with the sign ring, others with two decimals."""
+    return f"{value:.1f}°" if key.endswith("_deg") else f"{value:.2f}"
+
+
+class HudAnnotator:
+    """A heads-up panel: cadence and the running per-side medians of the view's key metrics.
+
+    Values are medians over the steps completed so far, so they settle as the clip plays.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The analysis; its steps give the per-step values and step times.
+    keys : sequence of str
+        Per-step metric keys to show (at most three are shown).
+    """
+
+    def __init__(self, analysis: Analysis, keys: Sequence[str]) -> None:
+        steps, n = analysis.steps, analysis.n_frames
+        ready = np.maximum(steps.end_frame, steps.contact_frame)
+        self.cadence = 60.0 / running_median(steps.step_time_s, ready, n)
+        self.rows: list[tuple[str, str, np.ndarray]] = []
+        for key in list(keys)[:3]:
+            summary = next((m for m in analysis.metrics if m.key == key), None)
+            label = SHORT_LABELS.get(key, summary.label[:16] if summary else key[:16])
+            per_side = np.stack(
+                [
+                    running_median(np.where(steps.side == side, steps.values[key], np.nan), ready, n)
+                    for side in SIDES
+                ],
+                axis=1,
+            )
+            self.rows.append((key, label, per_side))
+
+    def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
+        if not 0 <= frame_index < len(self.cadence):
+            return frame_bgr
+        s = Scale.of(frame_bgr)
+        text_h, line_h, pad = s.px(17), s.px(34), s.px(14)
+        label_w = max([text_width("Cadence", text_h)] + [text_width(r[1], text_h) for r in self.rows])
+        col_w = text_width("00.0°", text_h) + s.px(18)
+        width = pad * 3 + label_w + 2 * col_w
+        height = pad * 2 + line_h * (2 + len(self.rows)) - s.px(8)
+        shade(frame_bgr, s.px(12), s.px(12), s.px(12) + width, s.px(12) + height)
+        x, y = s.px(12) + pad, s.px(12) + pad + text_h
+        cadence = self.cadence[frame_index]
+        value = f"{cadence:.0f} steps/min" if np.isfinite(cadence) else "-"
+        draw_text(frame_bgr, "Cadence", (x, y), text_h, _GREY)
+        draw_text(frame_bgr, value, (x + label_w + pad, y), text_h)
+        y += line_h
+        for col, side in enumerate(SIDES):
+            draw_text(
+                frame_bgr, side.capitalize(), (x + label_w + pad + col * col_w, y), text_h, SIDE_BGR[side]
+            )
+        for key, label, per_side in self.rows:
+            y += line_h
+            draw_text(frame_bgr, label, (x, y), text_h, _GREY)
+            for col, side in enumerate(SIDES):
+                v = per_side[frame_index, col]
+                text = _compact(float(v), key) if np.isfinite(v) else "-"
+                draw_text(frame_bgr, text, (x + label_w + pad + col * col_w, y), text_h, SIDE_BGR[side])
+        return frame_bgr
+
+
+class FaceBlur:
+    """Blur the head region, from the face landmarks, for sharing clips privately.
+
+    The box is centred on the face landmarks (nose, eyes, ears, mouth) and sized from the
+    shoulder width and the torso length, so it covers the whole head in front, rear and side
+    views. Frames where the face was not found reuse the nearest found box within ``hold_s``.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The track (raw or cleaned).
+    hold_s : float
+        How long a box is kept over frames with no face landmarks, seconds.
+    """
+
+    def __init__(self, track: PoseTrack, hold_s: float = 0.5) -> None:
+        boxes = head_boxes(track)
+        found = np.flatnonzero(np.isfinite(boxes[:, 0]))
+        frames = np.arange(track.n_frames)
+        self.boxes = np.zeros((track.n_frames, 4), int)
+        #: (frames,) bool: whether a box is blurred in each frame.
+        self.valid = np.zeros(track.n_frames, bool)
+        if found.size:
+            pos = np.clip(np.searchsorted(found, frames), 1, found.size) - 1
+            nearest = np.where(
+                np.abs(found[pos] - frames) <= np.abs(found[np.minimum(pos + 1, found.size - 1)] - frames),
+                found[pos],
+                found[np.minimum(pos + 1, found.size - 1)],
+            )
+            self.valid = np.abs(nearest - frames) <= hold_s * track.fps
+            self.boxes[self.valid] = np.rint(boxes[nearest[self.valid]]).astype(int)
+
+    def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
+        if not 0 <= frame_index < len(self.boxes) or not self.valid[frame_index]:
+            return frame_bgr
+        x0, y0, x1, y1 = self.boxes[frame_index]
+        height, width = frame_bgr.shape[:2]
+        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(width, x1), min(height, y1)
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            return frame_bgr
+        roi = frame_bgr[y0:y1, x0:x1]
+        small = cv2.resize(
+            roi, (max(1, (x1 - x0) // 12), max(1, (y1 - y0) // 12)), interpolation=cv2.INTER_AREA
+        )
+        frame_bgr[y0:y1, x0:x1] = cv2.GaussianBlur(
+            cv2.resize(small, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR),
+            (0, 0),
+            max(1, (x1 - x0) / 12),
+        )
+        return frame_bgr
+
+
+def head_boxes(track: PoseTrack) -> np.ndarray:
+    """(frames, 4) head boxes ``x0, y0, x1, y1`` in pixels; NaN where no face landmark was found.
+
+    The half-size is the largest of 0.6 x shoulder width, 0.35 x torso length and 1.5 x the
+    spread of the face landmarks, so the box still covers the head in side view (narrow
+    shoulders) and close up.
+    """
+    xy = track.xy_px.astype(float)
+    face = xy[:, list(FACE_LANDMARKS)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN frames: no face found
+        centre = np.nanmean(face, axis=1)
+        spread = np.nanmax(np.linalg.norm(face - centre[:, None], axis=-1), axis=1)
+    shoulders = xy[:, [_ix("left_shoulder"), _ix("right_shoulder")]]
+    hips = xy[:, [_ix("left_hip"), _ix("right_hip")]]
+    shoulder_w = np.linalg.norm(shoulders[:, 0] - shoulders[:, 1], axis=-1)
+    torso = np.linalg.norm(shoulders.mean(1) - hips.mean(1), axis=-1)
+    half = np.fmax(np.fmax(0.6 * shoulder_w, 0.35 * torso), 1.5 * spread)
+    cx, cy = (
+        centre[:, 0],
+        centre[:, 1] - 0.2 * half,
+    )  # the crown is further above the eyes than the chin below
+    return np.stack([cx - half, cy - half, cx + half, cy + half], axis=1)
+
+
+def hud_keys(analysis: Analysis) -> list[str]:
+    """The per-step metrics the heads-up panel shows for this clip's view (those with a value)."""
+    family = (
+        "frontal"
+        if analysis.view.view in FRONTAL_VIEWS
+        else "side"
+        if analysis.view.view in SIDE_VIEWS
+        else ""
+    )
+    values = analysis.steps.values
+    usable = [k for k in values if np.isfinite(values[k]).any()]
+    preferred = [k for k in HUD_KEYS.get(family, ()) if k in usable]
+    return (preferred or usable)[:3]
+
+
+class Annotator:
+    """Everything drawn on a frame of the annotated video, for one analysed clip.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The metrics engine's result (view, steps, metrics).
+    track : PoseTrack
+        The cleaned pose track the analysis was computed from.
+    blur_faces : bool
+        Blur the head region first (``--blur-faces``).
+
+    Examples
+    --------
+    >>> annotate = Annotator(analysis, track, blur_faces=True).annotate  # doctest: +SKIP
+    >>> for frame in iter_frames(video):  # doctest: +SKIP
+    ...     writer.write(annotate(frame.bgr, frame.index))
+    """
+
+    def __init__(self, analysis: Analysis, track: PoseTrack, blur_faces: bool = False) -> None:
+        stance = stance_mask(analysis.steps, track.n_frames)
+        view = analysis.view.view
+        self.layers: list[FrameAnnotator] = []
+        if blur_faces:
+            self.layers.append(FaceBlur(track))
+        if view in SIDE_VIEWS:
+            self.layers.append(SideViewAnnotator(track, analysis.steps, 1 if view == "side_right" else -1))
+        self.layers.append(SkeletonAnnotator(track, stance))
+        if view in FRONTAL_VIEWS:
+            self.layers.append(PelvisAnnotator(track, stance))
+        self.layers += [
+            ContactAnnotator(track, analysis.steps),
+            GaitStripAnnotator(analysis.steps, track.n_frames),
+            HudAnnotator(analysis, hud_keys(analysis)),
+        ]
+        self.size_px = track.frame_size_px
+
+    def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
+        """Draw every layer on ``frame_bgr`` (in place) and return it."""
+        height, width = frame_bgr.shape[:2]
+        if (width, height) != tuple(self.size_px):
+            raise ValueError(
+                f"frame is {width}x{height} but the pose track is {self.size_px[0]}x{self.size_px[1]}: "
+                "annotate the upright source frames, then scale the output"
+            )
+        for layer in self.layers:
+            frame_bgr = layer.annotate(frame_bgr, frame_index)
+        return frame_bgr
