@@ -10,11 +10,16 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from gait import pipeline
 from gait.cache import default_cache_dir
+from gait.advice import SYMPTOMS, parse_symptoms
+from gait.analysis import Analysis
+from gait.batch import run_batch
 from gait.errors import GaitError
+from gait.pipeline import AnalyseOptions
 from gait.video import probe
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Video gait analysis for runners.")
@@ -85,6 +90,100 @@ def pose(
         f"{video.name}: {track.n_frames} frames, person in {found} ({100 * found / track.n_frames:.0f}%),"
         f" {track.fps:.2f} fps clip, model {track.model}, {source} -> {npz}, {csv}"
     )
+
+
+ViewOpt = Annotated[
+    str | None,
+    typer.Option("--view", help="Force the camera view: rear, front, side_left, side_right (default: detect)."),
+]
+
+
+def metrics_table(analysis: Analysis) -> Table:
+    """The measured values as a compact table: value with unit, spread, steps, confidence, verdict."""
+    table = Table(title=f"{analysis.view.view} view ({analysis.view.confidence:.0%} sure)", title_justify="left")
+    for column in ("metric", "side", "median", "IQR", "steps", "confidence", "verdict"):
+        table.add_column(column, justify="left" if column in ("metric", "side", "verdict") else "right")
+    for m in analysis.metrics:
+        if not m.measurable:
+            continue
+        table.add_row(
+            m.label,
+            m.side,
+            f"{m.median:.2f} {m.unit}",
+            f"{m.iqr:.2f} {m.unit}",
+            str(m.n_steps),
+            f"{m.confidence:.0%}",
+            m.band or "no verdict (<7 steps)",
+        )
+    return table
+
+
+@app.command()
+def analyse(
+    video: Annotated[Path, typer.Argument(help="The clip to analyse.")],
+    out: OutOpt = Path("out"),
+    model: ModelOpt = "full",
+    view: ViewOpt = None,
+    symptoms: Annotated[
+        str, typer.Option(help="Comma-separated: " + ", ".join(SYMPTOMS) + ".")
+    ] = "",
+    slow: Annotated[int, typer.Option(help="Also write a slow-motion copy, N times slower (0: none).")] = 0,
+    blur_faces: Annotated[bool, typer.Option("--blur-faces", help="Blur the head in the video.")] = False,
+    no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated video.")] = False,
+    max_height: Annotated[int | None, typer.Option(help="Cap the annotated video's height, pixels.")] = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Measure VIDEO and write the annotated video, summary.json, steps.csv and report.html into OUT."""
+    try:
+        options = AnalyseOptions(
+            model=model,
+            view=view,
+            symptoms=tuple(sorted(parse_symptoms(symptoms.split(",")))),
+            slow=slow,
+            blur_faces=blur_faces,
+            write_video=not no_video,
+            max_height_px=max_height,
+            cache_dir=None if no_cache else default_cache_dir(),
+        )
+        with frame_progress(video) as on_frame:
+            result = pipeline.analyse_video(video, out, options, on_frame=on_frame)
+    except GaitError as exc:
+        raise fail(exc) from exc
+    console.print(metrics_table(result.analysis))
+    for finding in result.analysis.findings:
+        console.print(f"[yellow]finding:[/] {finding.message}")
+    for note in result.analysis.quality_notes:
+        console.print(f"[dim]note:[/] {note}")
+    console.print(f"{result.headline}\nreport: {result.paths['report']}")
+
+
+@app.command()
+def batch(
+    videos: Annotated[list[Path], typer.Argument(help="Clips to analyse.")],
+    out: OutOpt = Path("out"),
+    model: ModelOpt = "full",
+    workers: Annotated[int, typer.Option(help="Clips analysed at once on a local Dask cluster.")] = 1,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of an existing Dask scheduler, e.g. tcp://host:8786.")
+    ] = None,
+    no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated videos.")] = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Analyse many clips, one sub-folder of OUT each; the others finish when one fails."""
+    options = AnalyseOptions(
+        model=model, write_video=not no_video, cache_dir=None if no_cache else default_cache_dir()
+    )
+    failed = 0
+    try:
+        for outcome in run_batch(videos, out, options, workers=workers, scheduler=scheduler):
+            failed += not outcome.ok
+            mark = "[green]ok[/]" if outcome.ok else "[bold red]failed[/]"
+            console.print(f"{mark} {outcome.video.name}: {outcome.message}")
+    except GaitError as exc:
+        raise fail(exc) from exc
+    console.print(f"{len(videos) - failed} of {len(videos)} clips analysed into {out}")
+    if failed:
+        raise typer.Exit(code=2)
 
 
 @app.callback()

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from gait import cache
+from gait.advice import build_advice
+from gait.analysis import Analysis, View
+from gait.engine import analyse_track
 from gait.fsutil import atomic_path
 from gait.models import resolve_model
 from gait.pose import DEFAULT_MAX_SIDE_PX, extract_track
+from gait.render import Annotator
+from gait.report import worst_step, write_reports
+from gait.tilt import TiltEstimate, estimate_tilt
 from gait.track import LANDMARK_NAMES, PoseTrack
-from gait.video import VideoInfo, probe, sha256_file
+from gait.video import VideoInfo, frames_at, iter_frames, probe, sha256_file
+from gait.video_out import H264Writer
+
+#: Frames sampled across the clip to estimate the camera tilt.
+TILT_SAMPLE_FRAMES = 8
+#: Name of the annotated video (and its slow-motion copy) in the output folder.
+ANNOTATED_VIDEO = "annotated.mp4"
+SLOW_VIDEO = "annotated_slow.mp4"
 
 
 @dataclass(frozen=True)
@@ -82,3 +99,124 @@ def write_track(track: PoseTrack, out_dir: Path, stem: str) -> tuple[Path, Path]
         npz.unlink(missing_ok=True)
         raise
     return npz, csv
+
+
+@dataclass(frozen=True)
+class AnalyseOptions:
+    """What ``gait analyse`` was asked for (picklable, so batches can ship it to Dask workers)."""
+
+    model: str = "full"
+    view: View | None = None
+    symptoms: tuple[str, ...] = ()
+    slow: int = 0  # also write a copy N times slower; 0 or 1: none
+    blur_faces: bool = False
+    write_video: bool = True
+    max_height_px: int | None = None
+    cache_dir: Path | None = field(default=None)
+
+
+@dataclass(frozen=True)
+class AnalyseResult:
+    """The analysis of one clip and the files written for it."""
+
+    analysis: Analysis
+    info: VideoInfo
+    paths: dict[str, Path]
+    from_cache: bool
+
+    @property
+    def headline(self) -> str:
+        a = self.analysis
+        return (
+            f"{self.info.path.name}: {a.view.view} view ({a.view.confidence:.0%}), {a.steps.n} steps,"
+            f" {len(a.findings)} finding(s)"
+        )
+
+
+def analyse_video(
+    video: Path, out_dir: Path, options: AnalyseOptions, on_frame: Callable[[int], None] | None = None
+) -> AnalyseResult:
+    """Pose, tilt, metrics and advice for one clip; write its outputs into ``out_dir``.
+
+    Outputs are built in a hidden staging folder beside ``out_dir`` and moved in only when all
+    succeeded, so a failure leaves no half-written file.
+    """
+    video, out_dir = Path(video), Path(out_dir)
+    result = pose_track(video, options.model, options.cache_dir, on_frame=on_frame)
+    tilt = camera_tilt(video, result.track)
+    analysis = analyse_track(result.track, view=options.view, tilt_deg=tilt.tilt_deg if tilt else None)
+    advice = build_advice(analysis.findings, analysis.metrics, options.symptoms)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
+    try:
+        still = annotated_outputs(video, result.info, analysis, staging, options)
+        write_reports(
+            staging,
+            analysis,
+            advice,
+            clip=result.info,
+            video_file=ANNOTATED_VIDEO if options.write_video else None,
+            still_bgr=still,
+            symptoms=options.symptoms,
+        )
+        paths = publish(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return AnalyseResult(analysis, result.info, paths, result.from_cache)
+
+
+def camera_tilt(video: Path, track: PoseTrack) -> TiltEstimate | None:
+    """Camera roll from background lines in a few frames spread over the clip, the runner masked out."""
+    found = np.flatnonzero(track.person_found)
+    picks = found[np.linspace(0, len(found) - 1, min(TILT_SAMPLE_FRAMES, len(found))).astype(int)]
+    frames = frames_at(video, picks)
+    grays = [cv2.cvtColor(f.bgr, cv2.COLOR_BGR2GRAY) for f in frames]
+    return estimate_tilt(grays, [person_box(track, f.index) for f in frames])
+
+
+def person_box(track: PoseTrack, index: int, margin: float = 0.15) -> tuple[int, int, int, int]:
+    """The runner's bounding box in one frame (x0, y0, x1, y1), widened by ``margin`` of its size."""
+    xy = track.xy_px[index]
+    (x0, y0), (x1, y1) = np.nanmin(xy, axis=0), np.nanmax(xy, axis=0)
+    dx, dy = margin * (x1 - x0), margin * (y1 - y0)
+    return int(x0 - dx), int(y0 - dy), int(x1 + dx), int(y1 + dy)
+
+
+def annotated_outputs(
+    video: Path, info: VideoInfo, analysis: Analysis, folder: Path, options: AnalyseOptions
+) -> np.ndarray | None:
+    """Write the annotated video(s) into ``folder``; return the annotated still of the worst step.
+
+    A second decoding pass over the clip: drawing needs the whole clip's events and medians.
+    """
+    assert analysis.track is not None
+    annotate = Annotator(analysis, analysis.track, blur_faces=options.blur_faces).annotate
+    worst = worst_step(analysis)
+    if not options.write_video:
+        frames = frames_at(video, [worst.frame]) if worst else []
+        return annotate(frames[0].bgr, frames[0].index) if frames else None
+    still = None
+    size = (info.width_px, info.height_px)
+    with contextlib.ExitStack() as stack:
+        writers = [stack.enter_context(H264Writer(folder / ANNOTATED_VIDEO, info.fps, size, options.max_height_px))]
+        if options.slow > 1:
+            slow_fps = info.fps / options.slow
+            writers.append(stack.enter_context(H264Writer(folder / SLOW_VIDEO, slow_fps, size, options.max_height_px)))
+        for frame in iter_frames(video, info):
+            drawn = annotate(frame.bgr, frame.index)
+            if worst and frame.index == worst.frame:
+                still = drawn.copy()
+            for writer in writers:
+                writer.write(drawn)
+    return still
+
+
+def publish(staging: Path, out_dir: Path) -> dict[str, Path]:
+    """Move every file of ``staging`` into ``out_dir`` (replacing older ones); return them by stem."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for path in sorted(staging.iterdir()):
+        target = out_dir / path.name
+        path.replace(target)
+        paths[path.stem] = target
+    return paths

@@ -9,7 +9,7 @@ Frames come one at a time from a generator: memory does not grow with clip lengt
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,6 +153,25 @@ def iter_frames(path: Path | str, info: VideoInfo | None = None) -> Iterator[Fra
             f"{path.name} stops after {index} of its {info.n_frames} frames (truncated or corrupt):"
             " copy the clip again from the phone."
         )
+
+
+def frames_at(path: Path | str, indices: Iterable[int]) -> list[Frame]:
+    """A few frames by index, found by seeking (for stills and sampling, not for whole passes).
+
+    Their ``time_s`` is nominal (index / fps); indices past the end are skipped.
+    """
+    cap = cv2.VideoCapture(str(path))
+    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+    frames = []
+    try:
+        for index in indices:
+            cap.set(cv2.CAP_PROP_POS_FRAMES, int(index))
+            ok, bgr = cap.read()
+            if ok:
+                frames.append(Frame(int(index), index / fps, bgr))
+    finally:
+        cap.release()
+    return frames
 
 
 def sha256_file(path: Path | str, chunk_bytes: int = 1 << 20) -> str:
