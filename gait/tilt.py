@@ -1,9 +1,9 @@
 """Camera roll from straight background lines: door frames, poles, treadmill uprights, wall corners.
 
-A level camera at hip height keeps vertical structures vertical in the image, so the length-weighted
-median lean of the near-vertical line segments (found by OpenCV's probabilistic Hough transform
-outside the runner's bounding box) estimates the roll. Horizontal lines are not used: any yaw of
-the camera tilts them by perspective.
+Vertical structures meet, in the image, at the vertical vanishing point (at infinity when the camera
+is not pitched); the camera's roll is the lean of the direction from the image centre to that point.
+Segments come from OpenCV's probabilistic Hough transform outside the runner's bounding box.
+Horizontal lines are not used: any yaw of the camera tilts them by perspective.
 
 Notes
 -----
@@ -26,6 +26,8 @@ MAX_LEAN_DEG = 12.0
 MIN_LENGTH_FRACTION = 0.12
 #: Fewer segments than this give no estimate.
 MIN_SEGMENTS = 4
+#: Segments leaning more than this from the fitted vanishing direction are outliers.
+INLIER_DEG = 2.0
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,12 @@ class TiltEstimate:
     """Camera roll and how well it is known."""
 
     tilt_deg: float  # + clockwise
-    uncertainty_deg: float  # half the length-weighted interquartile range of the segments' lean
+    uncertainty_deg: float  # interquartile range of the inlier segments' residual lean
     n_segments: int
 
 
 def vertical_segments(gray: np.ndarray, person_box: tuple[int, int, int, int] | None = None) -> np.ndarray:
-    """(n, 2) lean from vertical (deg, + clockwise) and length (px) of near-vertical segments in one frame."""
+    """(n, 4) near-vertical line segments (x_a, y_a, x_b, y_b) in one frame, outside ``person_box``."""
     height, width = gray.shape
     edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 50, 150)
     if person_box is not None:
@@ -47,31 +49,67 @@ def vertical_segments(gray: np.ndarray, person_box: tuple[int, int, int, int] | 
     min_len = MIN_LENGTH_FRACTION * min(height, width)
     lines = cv2.HoughLinesP(edges, 1, np.pi / 360, threshold=60, minLineLength=min_len, maxLineGap=5)
     if lines is None:
-        return np.zeros((0, 2))
-    x_a, y_a, x_b, y_b = lines.reshape(-1, 4).astype(float).T
-    top_x, top_y = np.where(y_a < y_b, x_a, x_b), np.minimum(y_a, y_b)
-    bottom_x, bottom_y = np.where(y_a < y_b, x_b, x_a), np.maximum(y_a, y_b)
-    lean_deg = np.degrees(np.arctan2(top_x - bottom_x, bottom_y - top_y))
-    length_px = np.hypot(x_b - x_a, y_b - y_a)
-    keep = np.abs(lean_deg) <= MAX_LEAN_DEG
-    return np.column_stack([lean_deg[keep], length_px[keep]])
+        return np.zeros((0, 4))
+    seg = lines.reshape(-1, 4).astype(float)
+    lean_deg = np.degrees(np.arctan(np.abs(seg[:, 2] - seg[:, 0]) / (np.abs(seg[:, 3] - seg[:, 1]) + 1e-9)))
+    return seg[lean_deg <= MAX_LEAN_DEG]
 
 
-def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Quantiles ``q`` of ``values`` weighted by ``weights``."""
-    order = np.argsort(values)
-    cum = np.cumsum(weights[order])
-    return np.interp(np.asarray(q) * cum[-1], cum, values[order])
+def vanishing_point(segments: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Homogeneous point (3,) closest to all segments' lines in the weighted least-squares sense."""
+    ones = np.ones(len(segments))
+    lines = np.cross(np.column_stack([segments[:, :2], ones]), np.column_stack([segments[:, 2:], ones]))
+    lines /= np.linalg.norm(lines[:, :2], axis=1, keepdims=True)
+    return np.linalg.svd(lines * weights[:, None])[2][-1]
+
+
+def lean_to_point_deg(segments: np.ndarray, point: np.ndarray) -> np.ndarray:
+    """Angle (deg) between each segment and the direction from its midpoint to a homogeneous point."""
+    mid = (segments[:, :2] + segments[:, 2:]) / 2
+    to_point = point[:2] - mid * point[2]  # also right for a point at infinity (w = 0)
+    seg = segments[:, 2:] - segments[:, :2]
+    cross = seg[:, 0] * to_point[:, 1] - seg[:, 1] * to_point[:, 0]
+    angle = np.degrees(np.arctan2(cross, np.sum(seg * to_point, axis=1)))
+    return (angle + 90) % 180 - 90
+
+
+def roll_deg(point: np.ndarray, centre: np.ndarray) -> float:
+    """Lean (deg, + clockwise) of the direction from the image centre to the vertical vanishing point."""
+    dx, dy = point[0] - centre[0] * point[2], point[1] - centre[1] * point[2]
+    if dy > 0:  # fold: the direction of a line has no sign
+        dx, dy = -dx, -dy
+    return float(np.degrees(np.arctan2(dx, -dy)))
 
 
 def estimate_tilt(
     gray_frames: Iterable[np.ndarray], person_boxes: Iterable[tuple[int, int, int, int] | None]
 ) -> TiltEstimate | None:
-    """Roll of the camera from a few frames, or None when too few straight vertical lines are seen."""
+    """Roll of the camera from a few frames, or None when too few straight vertical lines are seen.
+
+    The near-vertical segments meet at the vertical vanishing point (at infinity for a camera with
+    no pitch); the roll is the lean of the direction from the image centre to it, so a camera tilted
+    up or down, which makes verticals converge, does not read as a roll. Segments more than
+    ``INLIER_DEG`` off the first fit (e.g. a leaning rail) are dropped and the point refitted.
+    """
+    frames = list(gray_frames)
     segments = np.concatenate(
-        [vertical_segments(g, b) for g, b in zip(gray_frames, person_boxes, strict=True)] or [np.zeros((0, 2))]
+        [vertical_segments(g, b) for g, b in zip(frames, person_boxes, strict=True)] or [np.zeros((0, 4))]
     )
     if len(segments) < MIN_SEGMENTS:
         return None
-    q1, median, q3 = weighted_quantile(segments[:, 0], segments[:, 1], np.array([0.25, 0.5, 0.75]))
-    return TiltEstimate(float(median), float((q3 - q1) / 2), len(segments))
+    centre = np.array(frames[0].shape[::-1], float) / 2
+    # Centre and scale the coordinates so the least-squares fit is well conditioned.
+    scale = float(max(frames[0].shape))
+    norm = (segments - np.tile(centre, 2)) / scale
+    weights = np.hypot(norm[:, 2] - norm[:, 0], norm[:, 3] - norm[:, 1])
+    point = vanishing_point(norm, weights)
+    inliers = np.abs(lean_to_point_deg(norm, point)) <= INLIER_DEG
+    if inliers.sum() < MIN_SEGMENTS:
+        return None
+    point = vanishing_point(norm[inliers], weights[inliers])
+    residual = lean_to_point_deg(norm[inliers], point)
+    q1, q3 = np.percentile(residual, [25, 75])
+    roll = roll_deg(point, np.zeros(2))
+    if abs(roll) > MAX_LEAN_DEG:  # the lines met near the picture: not a set of verticals
+        return None
+    return TiltEstimate(roll, float(max(q3 - q1, 0.1)), int(inliers.sum()))

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from gait.tilt import estimate_tilt
+from gait.tilt import estimate_tilt, vertical_segments
 
 
 def scene(tilt_deg: float, size: tuple[int, int] = (480, 640)) -> np.ndarray:
@@ -31,11 +31,27 @@ def test_runner_box_is_ignored() -> None:
     frame = scene(0.0)
     for dx in range(0, 80, 12):  # leaning "legs" inside the runner's box, enough to dominate if counted
         cv2.line(frame, (290 + dx, 60), (330 + dx, 420), 0, 5)
-    unmasked = estimate_tilt([frame], [None])
-    assert unmasked is not None and unmasked.tilt_deg < -3
-    est = estimate_tilt([frame], [(280, 40, 430, 440)])
+    box = (280, 40, 430, 440)
+    assert len(vertical_segments(frame, None)) > len(vertical_segments(frame, box))
+    mid_x = vertical_segments(frame, box)[:, [0, 2]].mean(axis=1)
+    assert not np.any((mid_x > box[0]) & (mid_x < box[2]))
+    est = estimate_tilt([frame], [box])
     assert est is not None and est.tilt_deg == pytest.approx(0.0, abs=0.3)
 
 
 def test_featureless_frame_gives_no_estimate() -> None:
     assert estimate_tilt([np.full((240, 320), 128, np.uint8)], [None]) is None
+
+
+def test_camera_pitch_is_not_read_as_roll() -> None:
+    """Verticals converging on a point straight above the image centre (camera pitched up): no roll,
+    although every pole leans (and all of them lean the same way, being left of centre)."""
+    height, width = 480, 640
+    gray = np.full((height, width), 200, np.uint8)
+    vanishing = np.array([width / 2, -1500.0])
+    for x_bottom in range(40, 280, 45):
+        bottom = np.array([x_bottom, height - 30.0])
+        top = bottom + (vanishing - bottom) * (height - 60) / (bottom[1] - vanishing[1])
+        cv2.line(gray, tuple(int(v) for v in bottom), tuple(int(v) for v in top), 30, 6)
+    est = estimate_tilt([gray], [None])
+    assert est is not None and est.tilt_deg == pytest.approx(0.0, abs=0.5)
