@@ -31,12 +31,12 @@ Kind = Literal["exercise", "form", "load", "avoid", "symptom", "red_flag", "gene
 HIP_CONTROL_CODES = frozenset({"pelvic_drop_high", "hip_adduction_high", "femoral_adduction_high"})
 #: Metric-key prefixes whose left-right asymmetry also calls for hip-control work.
 HIP_CONTROL_PREFIXES = ("pelvic_drop", "hip_adduction", "femoral_adduction")
-#: Finding codes that a quicker, shorter step answers.
-STRIDE_CODES = frozenset({"overstriding", "cadence_low"})
+#: Finding codes that a quicker, shorter step answers (a forward-tilted shank at contact is overstriding too).
+STRIDE_CODES = frozenset({"overstriding", "shank_angle_high", "cadence_low"})
 #: Finding code of a left-right difference; its metric_key says which metric.
 ASYMMETRY_CODE = "asymmetry"
 #: Metric key of the clip's cadence, steps per minute.
-CADENCE_KEY = "cadence_spm"
+CADENCE_KEY = "cadence_steps_per_min"
 #: The cadence band the source article recommends, steps/min.
 CADENCE_BAND_SPM = (170, 180)
 #: The personal cadence change studied in step-rate interventions: +5 % to +10 %.
@@ -79,8 +79,10 @@ class AdviceItem:
     why : str
         Which measurement (with number and unit) or reported symptom triggered the item, or why
         it is always shown.
-    triggered_by : tuple of str
-        Finding codes (or symptom codes) this item answers; empty for general advice.
+    findings : tuple of Finding
+        The findings this item answers; empty for general advice.
+    symptoms : tuple of str
+        The reported symptom codes this item answers.
     steps : tuple of str
         Ordered stages or a checklist (e.g. an exercise progression); may be empty.
     """
@@ -90,16 +92,28 @@ class AdviceItem:
     title: str
     body: str
     why: str
-    triggered_by: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    symptoms: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
+
+    @property
+    def triggered_by(self) -> tuple[str, ...]:
+        """The finding codes, then the symptom codes, this item answers (empty: general advice)."""
+        return tuple(dict.fromkeys(f.code for f in self.findings)) + self.symptoms
 
 
 def format_value(value: float, unit: str) -> str:
     """A value with its unit for a sentence: ``6.1°``, ``164 steps/min``, ``0.18 leg lengths``."""
     if not math.isfinite(value):
         return "n/a"
-    text = f"{value:.{UNIT_DIGITS.get(unit, 2)}f}"
+    text = format_number(value, unit)
     return f"{text}°" if unit == "deg" else f"{text} {unit}".rstrip()
+
+
+def format_number(value: float, unit: str) -> str:
+    """The number alone, with the decimals used for ``unit`` (``-0.0`` is written ``0.0``)."""
+    digits = UNIT_DIGITS.get(unit, 2)
+    return f"{round(value, digits) + 0.0:.{digits}f}"
 
 
 def parse_symptoms(values: Iterable[str]) -> frozenset[str]:
@@ -206,8 +220,7 @@ def _sides(findings: Sequence[Finding]) -> set[str]:
 def _glute_medius(findings: Sequence[Finding], metrics: Sequence[MetricSummary]) -> AdviceItem:
     sides = _sides(findings)
     focus = (
-        f" Train both legs, and give the {sides.pop()} leg, the one standing when the drop was larger, "
-        "one extra set."
+        f" Train both legs, and give the {sides.pop()} leg, which measured worse, one extra set."
         if len(sides) == 1
         else " Train both legs equally."
     )
@@ -231,8 +244,8 @@ def _glute_medius(findings: Sequence[Finding], metrics: Sequence[MetricSummary])
         "Strengthen the side of the hip, in three stages",
         body,
         _why(findings, metrics),
-        tuple(dict.fromkeys(f.code for f in findings)),
-        steps,
+        tuple(findings),
+        steps=steps,
     )
 
 
@@ -255,8 +268,8 @@ def _core_stability(findings: Sequence[Finding], metrics: Sequence[MetricSummary
         "Train the trunk to stay steady",
         body,
         _why(findings, metrics),
-        tuple(dict.fromkeys(f.code for f in findings)),
-        steps,
+        tuple(findings),
+        steps=steps,
     )
 
 
@@ -283,21 +296,21 @@ def _measured_cadence(metrics: Sequence[MetricSummary]) -> float | None:
 def _cadence(findings: Sequence[Finding], metrics: Sequence[MetricSummary]) -> AdviceItem:
     measured = _measured_cadence(metrics)
     why = _why(findings, metrics)
-    codes = tuple(dict.fromkeys(f.code for f in findings))
+    answered = tuple(findings)
     if measured is None:
         body = (
             "A slightly quicker step shortens each stride, so the foot lands closer under the body and "
             "each landing brakes less. Count your steps for 30 s on an easy run, double it, and aim "
             "for 5-10 % more, set on a metronome app."
         )
-        return AdviceItem("cadence_target", "form", "Take slightly quicker steps", body, why, codes)
+        return AdviceItem("cadence_target", "form", "Take slightly quicker steps", body, why, answered)
     if measured >= CADENCE_BAND_SPM[1]:
         body = (
             f"Your cadence is already {measured:.0f} steps/min, so do not speed it up further. Think "
             "instead of landing with the foot under the hips, knee softly bent, and of pushing the ground "
             "back rather than reaching forward."
         )
-        return AdviceItem("landing_cue", "form", "Land with the foot under you", body, why, codes)
+        return AdviceItem("landing_cue", "form", "Land with the foot under you", body, why, answered)
     low, high = cadence_target_spm(measured)
     target = f"{low}-{high}" if high > low else f"{low}"
     plan = (
@@ -315,7 +328,9 @@ def _cadence(findings: Sequence[Finding], metrics: Sequence[MetricSummary]) -> A
     if not any(f.metric_key == CADENCE_KEY for f in findings):
         why = f"{why[:-1]}; cadence {format_value(measured, 'steps/min')}."
     why = f"{why} Target: +5-10 % of your cadence, capped at {CADENCE_BAND_SPM[1]}: {target} steps/min."
-    return AdviceItem("cadence_target", "form", f"Raise your cadence to {target} steps/min", body, why, codes)
+    return AdviceItem(
+        "cadence_target", "form", f"Raise your cadence to {target} steps/min", body, why, answered
+    )
 
 
 def _relative_rest() -> AdviceItem:
@@ -362,7 +377,9 @@ def _avoid_compression() -> AdviceItem:
 
 
 def _symptom(code: str, title: str, body: str) -> AdviceItem:
-    return AdviceItem(f"symptom_{code}", "symptom", title, body, f"You reported {SYMPTOMS[code]}.", (code,))
+    return AdviceItem(
+        f"symptom_{code}", "symptom", title, body, f"You reported {SYMPTOMS[code]}.", symptoms=(code,)
+    )
 
 
 _SYMPTOM_NOTES: dict[str, AdviceItem] = {
@@ -421,7 +438,7 @@ _RED_FLAGS: tuple[tuple[str, str, str, str], ...] = (
     (
         "red_flag_night_pain",
         "Pain that wakes you",
-        "Pain that wakes you from sleep needs to be looked at.",
+        "Pain that is bad enough to wake you needs to be looked at, even if it settles during the day.",
         "night-pain",
     ),
     (
@@ -438,5 +455,5 @@ def _red_flags(symptoms: Collection[str]) -> list[AdviceItem]:
     for flag_id, title, body, code in _RED_FLAGS:
         reported = bool(code) and code in symptoms
         why = f"You reported {SYMPTOMS[code]}." if reported else "A warning sign; always shown."
-        items.append(AdviceItem(flag_id, "red_flag", title, body, why, (code,) if reported else ()))
+        items.append(AdviceItem(flag_id, "red_flag", title, body, why, symptoms=(code,) if reported else ()))
     return items

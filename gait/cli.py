@@ -6,7 +6,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast, get_args
 
 import typer
 from rich.console import Console
@@ -16,11 +16,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from gait import pipeline
 from gait.cache import default_cache_dir
 from gait.advice import SYMPTOMS, parse_symptoms
-from gait.analysis import Analysis
+from gait.analysis import Analysis, View
 from gait.batch import run_batch
+from gait.engine import Config
 from gait.errors import GaitError
 from gait.pipeline import AnalyseOptions
 from gait.video import probe
+
+#: Views a user may force with --view.
+VIEWS = tuple(v for v in get_args(View) if v != "oblique")
+#: Fewer steps on a side give a value but no verdict (mirrors the engine's default).
+MIN_VERDICT_STEPS = Config().min_steps_for_verdict
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Video gait analysis for runners.")
 console = Console(stderr=True)
@@ -94,13 +100,17 @@ def pose(
 
 ViewOpt = Annotated[
     str | None,
-    typer.Option("--view", help="Force the camera view: rear, front, side_left, side_right (default: detect)."),
+    typer.Option(
+        "--view", help="Force the camera view: rear, front, side_left, side_right (default: detect)."
+    ),
 ]
 
 
 def metrics_table(analysis: Analysis) -> Table:
     """The measured values as a compact table: value with unit, spread, steps, confidence, verdict."""
-    table = Table(title=f"{analysis.view.view} view ({analysis.view.confidence:.0%} sure)", title_justify="left")
+    table = Table(
+        title=f"{analysis.view.view} view ({analysis.view.confidence:.0%} sure)", title_justify="left"
+    )
     for column in ("metric", "side", "median", "IQR", "steps", "confidence", "verdict"):
         table.add_column(column, justify="left" if column in ("metric", "side", "verdict") else "right")
     for m in analysis.metrics:
@@ -110,12 +120,21 @@ def metrics_table(analysis: Analysis) -> Table:
             m.label,
             m.side,
             f"{m.median:.2f} {m.unit}",
-            f"{m.iqr:.2f} {m.unit}",
+            f"{m.iqr:.2f}",
             str(m.n_steps),
             f"{m.confidence:.0%}",
-            m.band or "no verdict (<7 steps)",
+            m.band or ("no verdict (<7 steps)" if m.n_steps < MIN_VERDICT_STEPS else "-"),
         )
     return table
+
+
+def not_measurable_lines(analysis: Analysis) -> list[str]:
+    """One line per reason a metric has no value in this clip, naming the metrics it covers."""
+    by_reason: dict[str, list[str]] = {}
+    for m in analysis.metrics:
+        if not m.measurable and m.label not in by_reason.setdefault(m.reason, []):
+            by_reason[m.reason].append(m.label)
+    return [f"{', '.join(labels)}: {reason}" for reason, labels in by_reason.items()]
 
 
 @app.command()
@@ -124,9 +143,7 @@ def analyse(
     out: OutOpt = Path("out"),
     model: ModelOpt = "full",
     view: ViewOpt = None,
-    symptoms: Annotated[
-        str, typer.Option(help="Comma-separated: " + ", ".join(SYMPTOMS) + ".")
-    ] = "",
+    symptoms: Annotated[str, typer.Option(help="Comma-separated: " + ", ".join(SYMPTOMS) + ".")] = "",
     slow: Annotated[int, typer.Option(help="Also write a slow-motion copy, N times slower (0: none).")] = 0,
     blur_faces: Annotated[bool, typer.Option("--blur-faces", help="Blur the head in the video.")] = False,
     no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated video.")] = False,
@@ -134,11 +151,19 @@ def analyse(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Measure VIDEO and write the annotated video, summary.json, steps.csv and report.html into OUT."""
+    if view is not None and view not in VIEWS:
+        raise typer.BadParameter(
+            f"{view!r} is not a view; choose from {', '.join(VIEWS)}.", param_hint="--view"
+        )
+    try:
+        symptom_codes = tuple(sorted(parse_symptoms(s for s in symptoms.split(",") if s.strip())))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--symptoms") from exc
     try:
         options = AnalyseOptions(
             model=model,
-            view=view,
-            symptoms=tuple(sorted(parse_symptoms(symptoms.split(",")))),
+            view=cast(View, view),
+            symptoms=symptom_codes,
             slow=slow,
             blur_faces=blur_faces,
             write_video=not no_video,
@@ -152,6 +177,8 @@ def analyse(
     console.print(metrics_table(result.analysis))
     for finding in result.analysis.findings:
         console.print(f"[yellow]finding:[/] {finding.message}")
+    for line in not_measurable_lines(result.analysis):
+        console.print(f"[dim]not measured:[/] {line}")
     for note in result.analysis.quality_notes:
         console.print(f"[dim]note:[/] {note}")
     console.print(f"{result.headline}\nreport: {result.paths['report']}")

@@ -198,10 +198,14 @@ def annotated_outputs(
     still = None
     size = (info.width_px, info.height_px)
     with contextlib.ExitStack() as stack:
-        writers = [stack.enter_context(H264Writer(folder / ANNOTATED_VIDEO, info.fps, size, options.max_height_px))]
+        writers = [
+            stack.enter_context(H264Writer(folder / ANNOTATED_VIDEO, info.fps, size, options.max_height_px))
+        ]
         if options.slow > 1:
             slow_fps = info.fps / options.slow
-            writers.append(stack.enter_context(H264Writer(folder / SLOW_VIDEO, slow_fps, size, options.max_height_px)))
+            writers.append(
+                stack.enter_context(H264Writer(folder / SLOW_VIDEO, slow_fps, size, options.max_height_px))
+            )
         for frame in iter_frames(video, info):
             drawn = annotate(frame.bgr, frame.index)
             if worst and frame.index == worst.frame:

@@ -22,7 +22,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 import cv2
 import numpy as np
@@ -38,10 +38,16 @@ SIDES: tuple[str, str] = ("left", "right")
 FRONTAL_VIEWS = ("rear", "front")
 #: Camera views in which the mid-hip vertical and the foot-ahead distance are drawn.
 SIDE_VIEWS = ("side_left", "side_right")
+#: Below this hip-line angle the pelvis is drawn as "level", degrees.
+LEVEL_DEG = 0.5
 #: How long the ring at an initial contact lasts, seconds.
 FLASH_S = 0.25
 #: How long the foot-ahead distance stays on screen after a contact, seconds.
 HOLD_S = 0.6
+#: Height of the gait strip along the bottom, drawing units.
+STRIP_UNITS = 44
+#: Blocks across the head box that the face blur averages down to.
+BLUR_CELLS = 10
 #: Face landmarks used to place the blur box.
 FACE_LANDMARKS = tuple(range(11))
 #: Short names for the heads-up panel, by metric key; other keys use the metric's label.
@@ -50,7 +56,7 @@ SHORT_LABELS: dict[str, str] = {
     "pelvic_drop_peak_deg": "Pelvic drop pk",
     "hip_adduction_peak_deg": "Hip adduction",
     "femoral_adduction_peak_deg": "Femur adduction",
-    "overstride_leg_lengths": "Foot ahead (leg)",
+    "overstride_leg_lengths": "Overstride (leg len.)",
     "shank_angle_ic_deg": "Shank angle",
     "knee_flexion_ic_deg": "Knee flexion",
     "contact_time_s": "Contact (s)",
@@ -61,8 +67,12 @@ HUD_KEYS: dict[str, tuple[str, ...]] = {
     "frontal": ("pelvic_drop_midstance_deg", "hip_adduction_peak_deg", "femoral_adduction_peak_deg"),
     "side": ("overstride_leg_lengths", "shank_angle_ic_deg", "knee_flexion_ic_deg"),
 }
-#: Per-step metrics printed beside the foot at a contact in side view.
-CONTACT_KEYS = ("overstride_leg_lengths", "shank_angle_ic_deg", "knee_flexion_ic_deg")
+#: Per-step metrics printed for the latest landing in side view, with their format.
+CONTACT_FORMATS: dict[str, str] = {
+    "overstride_leg_lengths": "Foot {:.2f} leg lengths ahead",
+    "shank_angle_ic_deg": "Shank {:.1f}°",
+    "knee_flexion_ic_deg": "Knee flexion {:.0f}°",
+}
 
 _FONT = cv2.FONT_HERSHEY_DUPLEX
 _WHITE = (255, 255, 255)
@@ -116,7 +126,7 @@ def text_width(text: str, height_px: int) -> int:
 
 
 def _degree_advance(height_px: int) -> int:
-    return max(4, round(height_px * 0.55))
+    return max(4, round(height_px * 0.45))
 
 
 def draw_text(
@@ -135,8 +145,8 @@ def draw_text(
     x, y = org_px
     for i, part in enumerate(text.split("°")):
         if i:
-            radius = max(2, round(height_px * 0.16))
-            centre = (x + radius + 1, y - height_px + radius)
+            radius = max(2, round(height_px * 0.12))
+            centre = (x + radius + max(1, thick // 2), y - height_px + radius)
             cv2.circle(frame, centre, radius, _INK, outline, cv2.LINE_AA)
             cv2.circle(frame, centre, radius, colour, thick, cv2.LINE_AA)
             x += _degree_advance(height_px)
@@ -145,6 +155,23 @@ def draw_text(
             cv2.putText(frame, part, (x, y), _FONT, scale, colour, thick, cv2.LINE_AA)
             x += cv2.getTextSize(part, _FONT, scale, thick)[0][0]
     return x - org_px[0]
+
+
+def draw_label(
+    frame: np.ndarray,
+    text: str,
+    org_px: tuple[int, int],
+    height_px: int,
+    colour: tuple[int, int, int] = _WHITE,
+) -> None:
+    """Text on a dark box, moved inside the frame if it would stick out; ``org_px`` is baseline-left."""
+    pad = max(2, height_px // 3)
+    width = text_width(text, height_px)
+    frame_h, frame_w = frame.shape[:2]
+    x = min(max(org_px[0], pad), frame_w - width - pad)
+    y = min(max(org_px[1], height_px + pad), frame_h - pad)
+    shade(frame, x - pad, y - height_px - pad, x + width + pad, y + pad)
+    draw_text(frame, text, (x, y), height_px, colour)
 
 
 def shade(frame: np.ndarray, x0: int, y0: int, x1: int, y1: int, keep: float = 0.35) -> None:
@@ -190,7 +217,7 @@ def _line(frame: np.ndarray, a: np.ndarray, b: np.ndarray, colour: tuple[int, in
 # Per-frame timing from the steps
 
 
-def _stance_end(steps: Steps) -> np.ndarray:
+def stance_end(steps: Steps) -> np.ndarray:
     """Last frame (exclusive) of each step's stance: toe-off, or the step's end when toe-off is unknown."""
     return np.where(steps.toe_off_frame >= 0, steps.toe_off_frame, steps.end_frame)
 
@@ -206,7 +233,7 @@ def stance_mask(steps: Steps, n_frames: int) -> np.ndarray:
     for col, side in enumerate(SIDES):
         sel = steps.side == side
         order = np.argsort(steps.contact_frame[sel])
-        contact, end = steps.contact_frame[sel][order], _stance_end(steps)[sel][order]
+        contact, end = steps.contact_frame[sel][order], stance_end(steps)[sel][order]
         idx = np.searchsorted(contact, frames, side="right") - 1
         mask[:, col] = (idx >= 0) & (frames < end[np.clip(idx, 0, None)]) if len(contact) else False
     return mask
@@ -320,12 +347,12 @@ class SkeletonAnnotator:
         segments = [(pts[_ix(f"{side}_{a}")], pts[_ix(f"{side}_{b}")]) for a, b in _LEG_SEGMENTS]
         if in_stance:
             for a, b in segments:
-                _line(frame, a, b, _WHITE, s.px(13))
+                _line(frame, a, b, _WHITE, s.px(18))
             _ground_bar(frame, pts, side, s)
         for a, b in segments:
-            _line(frame, a, b, _INK, s.px(8))
+            _line(frame, a, b, _INK, s.px(10))
         for a, b in segments:
-            _line(frame, a, b, colour, s.px(5))
+            _line(frame, a, b, colour, s.px(6))
         for joint in _LEG_JOINTS:
             xy = pts[_ix(f"{side}_{joint}")]
             if not np.isnan(xy).any():
@@ -402,7 +429,7 @@ class GaitStripAnnotator:
         self.n_frames = max(1, n_frames)
         self.bars = [
             (SIDES.index(str(side)), int(c), int(e))
-            for side, c, e in zip(steps.side, steps.contact_frame, _stance_end(steps), strict=True)
+            for side, c, e in zip(steps.side, steps.contact_frame, stance_end(steps), strict=True)
             if side in SIDES
         ]
         self._cache: dict[tuple[int, int], tuple[np.ndarray, int]] = {}
@@ -426,7 +453,7 @@ class GaitStripAnnotator:
         height, width = frame.shape[:2]
         if (width, height) not in self._cache:
             s = Scale.of(frame)
-            strip_h = s.px(44)
+            strip_h = s.px(STRIP_UNITS)
             strip = np.full((strip_h, width, 3), 24, np.uint8)
             x0, x1 = self._span(width, s)
             row_h = (strip_h - s.px(12)) // 2
@@ -485,10 +512,16 @@ class PelvisAnnotator:
         dashed_line(frame_bgr, mid - reach * horizontal, mid + reach * horizontal, _WHITE, s.px(2), s.px(10))
         cv2.line(frame_bgr, _pt(mid - reach * unit), _pt(mid + reach * unit), _INK, s.px(8), cv2.LINE_AA)
         cv2.line(frame_bgr, _pt(mid - reach * unit), _pt(mid + reach * unit), _YELLOW, s.px(5), cv2.LINE_AA)
+        tilt = self.tilt_deg[frame_index]
         lower = SIDES[self.lower[frame_index]]
-        label = f"Pelvis {self.tilt_deg[frame_index]:.1f}°, {lower[0].upper()} hip lower"
-        x = int(mid[0]) - text_width(label, s.px(18)) // 2
-        draw_text(frame_bgr, label, (x, int(min(left[1], right[1])) - s.px(40)), s.px(18), _YELLOW)
+        label = f"Pelvis {tilt:.1f}°, {lower[0].upper()} hip lower" if tilt >= LEVEL_DEG else "Pelvis level"
+        ends = sorted((mid - reach * unit, mid + reach * unit), key=lambda p: float(p[0]))
+        text_h, gap = s.px(18), s.px(16)
+        x = int(ends[1][0]) + gap
+        if x + text_width(label, text_h) > frame_bgr.shape[1]:
+            x = int(ends[0][0]) - gap - text_width(label, text_h)
+        end = ends[1] if x > mid[0] else ends[0]
+        draw_label(frame_bgr, label, (x, int(end[1]) + text_h // 2), text_h, _YELLOW)
         for col in np.flatnonzero(self.stance[frame_index]):
             self._femur(frame_bgr, frame_index, int(col), unit, s)
         return frame_bgr
@@ -505,7 +538,7 @@ class PelvisAnnotator:
         label = f"{self.adduction_deg[i, col]:.0f}°"
         outward = 1 if (hip - self.hips[i, 1 - col])[0] > 0 else -1
         x = int(knee[0]) + (s.px(26) if outward > 0 else -s.px(26) - text_width(label, s.px(20)))
-        draw_text(frame, label, (x, int(knee[1]) + s.px(8)), s.px(20), SIDE_BGR[side])
+        draw_label(frame, label, (x, int(knee[1]) + s.px(8)), s.px(20), SIDE_BGR[side])
 
 
 def hip_adduction_deg(hips: np.ndarray, knees: np.ndarray) -> np.ndarray:
@@ -531,30 +564,36 @@ def hip_adduction_deg(hips: np.ndarray, knees: np.ndarray) -> np.ndarray:
     return np.degrees(np.arctan2((femur * across).sum(-1), (femur * down).sum(-1)))
 
 
+def contact_on_screen(steps: Steps, n_frames: int, fps: float) -> np.ndarray:
+    """(n_frames,) int: the step whose contact is shown (the latest of either side, for HOLD_S), -1: none."""
+    step, age = contact_age(steps, n_frames)
+    latest = np.argmin(age, axis=1)
+    rows = np.arange(n_frames)
+    return np.where(age[rows, latest] < max(2, round(HOLD_S * fps)), step[rows, latest], -1)
+
+
 class SideViewAnnotator:
-    """Side views: the vertical through the mid-hip, and the foot-ahead distance at each contact.
+    """Side views: the vertical through the mid-hip, and an arrow from it to the foot at each contact.
 
     Parameters
     ----------
     track : PoseTrack
         The cleaned track.
     steps : Steps
-        The steps; ``values`` keys in :data:`CONTACT_KEYS` are printed beside the foot.
-    facing : int
-        +1 when the runner travels toward image right, -1 toward image left.
+        The steps; the arrow shows where the heel was at the latest contact.
     """
 
-    def __init__(self, track: PoseTrack, steps: Steps, facing: int) -> None:
+    def __init__(self, track: PoseTrack, steps: Steps) -> None:
         xy = track.xy_px
         self.mid_hip = (xy[:, _ix("left_hip")] + xy[:, _ix("right_hip")]) / 2
-        self.top = np.nanmin(xy[:, [_ix("left_shoulder"), _ix("right_shoulder")], 1], axis=1)
+        shoulders = xy[:, [_ix("left_shoulder"), _ix("right_shoulder")], 1]
         feet = xy[:, [_ix(f"{s}_{p}") for s in SIDES for p in ("heel", "foot_index")], 1]
-        self.bottom = np.nanmax(feet, axis=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN frames: nobody found
+            self.top, self.bottom = np.nanmin(shoulders, axis=1), np.nanmax(feet, axis=1)
         self.heels = xy[:, [_ix("left_heel"), _ix("right_heel")]]
-        self.steps, self.facing = steps, facing
-        step, age = contact_age(steps, track.n_frames)
-        #: (frames, 2) int: the step whose contact is on screen for each side, -1 if none.
-        self.showing = np.where(age < max(2, round(HOLD_S * track.fps)), step, -1)
+        self.steps = steps
+        self.showing = contact_on_screen(steps, track.n_frames, track.fps)
 
     def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
         if not 0 <= frame_index < len(self.mid_hip) or np.isnan(self.mid_hip[frame_index]).any():
@@ -566,32 +605,63 @@ class SideViewAnnotator:
         p0, p1 = np.array([hip[0], top - s.px(20)]), np.array([hip[0], bottom + s.px(20)])
         dashed_line(frame_bgr, p0, p1, _INK, s.px(6), s.px(12))
         dashed_line(frame_bgr, p0, p1, _WHITE, s.px(3), s.px(12))
-        for col, side in enumerate(SIDES):
-            step = int(self.showing[frame_index, col])
-            if step >= 0:
-                self._contact(frame_bgr, step, side, s)
+        if self.showing[frame_index] >= 0:
+            self._arrow(frame_bgr, int(self.showing[frame_index]), s)
         return frame_bgr
 
-    def _contact(self, frame: np.ndarray, step: int, side: str, s: Scale) -> None:
-        """Arrow from the hip vertical to the heel as it was at contact, with the step's numbers."""
-        c = int(self.steps.contact_frame[step])
+    def _arrow(self, frame: np.ndarray, step: int, s: Scale) -> None:
+        """Arrow from the hip vertical to the heel as it was at contact."""
+        c, side = int(self.steps.contact_frame[step]), str(self.steps.side[step])
+        if side not in SIDES:
+            return
         heel, hip = self.heels[c, SIDES.index(side)], self.mid_hip[c]
         if np.isnan(heel).any() or np.isnan(hip).any():
             return
         start, end = (int(hip[0]), int(heel[1])), _pt(heel)
         cv2.arrowedLine(frame, start, end, _INK, s.px(8), cv2.LINE_AA, tipLength=0.15)
         cv2.arrowedLine(frame, start, end, SIDE_BGR[side], s.px(5), cv2.LINE_AA, tipLength=0.15)
-        lines = [
-            f"{SHORT_LABELS.get(k, k)} {_compact(float(self.steps.values[k][step]), k)}"
-            for k in CONTACT_KEYS
+
+
+class ContactPanelAnnotator:
+    """Side views: the latest landing's numbers (foot ahead, shank, knee) in the bottom-left corner.
+
+    Parameters
+    ----------
+    steps : Steps
+        The steps; ``values`` keys in :data:`CONTACT_FORMATS` are printed.
+    n_frames, fps : int, float
+        Length and frame rate of the clip.
+    bottom_margin : int
+        Drawing units kept free at the bottom (e.g. for the gait strip).
+    """
+
+    def __init__(self, steps: Steps, n_frames: int, fps: float, bottom_margin: int = 0) -> None:
+        self.steps = steps
+        self.showing = contact_on_screen(steps, n_frames, fps)
+        self.bottom_margin = bottom_margin
+
+    def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
+        if not 0 <= frame_index < len(self.showing) or self.showing[frame_index] < 0:
+            return frame_bgr
+        step = int(self.showing[frame_index])
+        side = str(self.steps.side[step])
+        lines = [f"{side.capitalize()} foot landing"] + [
+            fmt.format(float(self.steps.values[k][step]))
+            for k, fmt in CONTACT_FORMATS.items()
             if k in self.steps.values and np.isfinite(self.steps.values[k][step])
         ]
-        x = max(start[0], end[0]) + s.px(16) if self.facing > 0 else min(start[0], end[0]) - s.px(16)
+        if len(lines) == 1 or side not in SIDES:
+            return frame_bgr
+        s = Scale.of(frame_bgr)
+        text_h, line_h, pad = s.px(17), s.px(30), s.px(12)
+        width = max(text_width(line, text_h) for line in lines) + 2 * pad
+        x0, y1 = s.px(12), frame_bgr.shape[0] - s.px(12 + self.bottom_margin)
+        y0 = y1 - len(lines) * line_h - pad
+        shade(frame_bgr, x0, y0, x0 + width, y1)
         for row, line in enumerate(lines):
-            w = text_width(line, s.px(17))
-            draw_text(
-                frame, line, (x if self.facing > 0 else x - w, end[1] - s.px(16) - row * s.px(28)), s.px(17)
-            )
+            colour = _WHITE if row == 0 else SIDE_BGR[side]
+            draw_text(frame_bgr, line, (x0 + pad, y0 + pad + text_h + row * line_h), text_h, colour)
+        return frame_bgr
 
 
 def _compact(value: float, key: str) -> str:
@@ -610,9 +680,14 @@ class HudAnnotator:
         The analysis; its steps give the per-step values and step times.
     keys : sequence of str
         Per-step metric keys to show (at most three are shown).
+    corner : {"left", "right"}
+        The top corner the panel sits in (choose the one away from the runner).
     """
 
-    def __init__(self, analysis: Analysis, keys: Sequence[str]) -> None:
+    def __init__(
+        self, analysis: Analysis, keys: Sequence[str], corner: Literal["left", "right"] = "left"
+    ) -> None:
+        self.corner = corner
         steps, n = analysis.steps, analysis.n_frames
         ready = np.maximum(steps.end_frame, steps.contact_frame)
         self.cadence = 60.0 / running_median(steps.step_time_s, ready, n)
@@ -636,14 +711,19 @@ class HudAnnotator:
         text_h, line_h, pad = s.px(17), s.px(34), s.px(14)
         label_w = max([text_width("Cadence", text_h)] + [text_width(r[1], text_h) for r in self.rows])
         col_w = text_width("00.0°", text_h) + s.px(18)
-        width = pad * 3 + label_w + 2 * col_w
+        width = pad * 3 + label_w + max(2 * col_w, text_width("000 steps/min", text_h))
         height = pad * 2 + line_h * (2 + len(self.rows)) - s.px(8)
-        shade(frame_bgr, s.px(12), s.px(12), s.px(12) + width, s.px(12) + height)
-        x, y = s.px(12) + pad, s.px(12) + pad + text_h
+        if not self.rows:
+            height -= line_h
+        x0 = s.px(12) if self.corner == "left" else frame_bgr.shape[1] - s.px(12) - width
+        shade(frame_bgr, x0, s.px(12), x0 + width, s.px(12) + height)
+        x, y = x0 + pad, s.px(12) + pad + text_h
         cadence = self.cadence[frame_index]
         value = f"{cadence:.0f} steps/min" if np.isfinite(cadence) else "-"
         draw_text(frame_bgr, "Cadence", (x, y), text_h, _GREY)
         draw_text(frame_bgr, value, (x + label_w + pad, y), text_h)
+        if not self.rows:
+            return frame_bgr
         y += line_h
         for col, side in enumerate(SIDES):
             draw_text(
@@ -700,40 +780,49 @@ class FaceBlur:
         if x1 - x0 < 2 or y1 - y0 < 2:
             return frame_bgr
         roi = frame_bgr[y0:y1, x0:x1]
-        small = cv2.resize(
-            roi, (max(1, (x1 - x0) // 12), max(1, (y1 - y0) // 12)), interpolation=cv2.INTER_AREA
-        )
-        frame_bgr[y0:y1, x0:x1] = cv2.GaussianBlur(
-            cv2.resize(small, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR),
-            (0, 0),
-            max(1, (x1 - x0) / 12),
-        )
+        # Average the box down to about 10 x 10 blocks, soften them, and scale back up smoothly:
+        # no facial detail survives, and the cost is that of a tiny image.
+        cells = max(1, round(BLUR_CELLS * (y1 - y0) / (x1 - x0)))
+        small = cv2.resize(roi, (BLUR_CELLS, cells), interpolation=cv2.INTER_AREA)
+        small = cv2.GaussianBlur(small, (0, 0), 1.0)
+        frame_bgr[y0:y1, x0:x1] = cv2.resize(small, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
         return frame_bgr
 
 
 def head_boxes(track: PoseTrack) -> np.ndarray:
     """(frames, 4) head boxes ``x0, y0, x1, y1`` in pixels; NaN where no face landmark was found.
 
-    The half-size is the largest of 0.6 x shoulder width, 0.35 x torso length and 1.5 x the
-    spread of the face landmarks, so the box still covers the head in side view (narrow
-    shoulders) and close up.
+    The box is centred halfway between the face landmarks' centre and the ears (the skull
+    lies behind the face in side view). The half-size is the largest of 0.6 x shoulder width,
+    0.4 x torso length and 1.5 x the spread of the face landmarks, so the box still covers the
+    head in side view (narrow shoulders) and close up.
     """
     xy = track.xy_px.astype(float)
     face = xy[:, list(FACE_LANDMARKS)]
+    ears = xy[:, [_ix("left_ear"), _ix("right_ear")]]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN frames: no face found
-        centre = np.nanmean(face, axis=1)
-        spread = np.nanmax(np.linalg.norm(face - centre[:, None], axis=-1), axis=1)
+        face_centre = np.nanmean(face, axis=1)
+        spread = np.nanmax(np.linalg.norm(face - face_centre[:, None], axis=-1), axis=1)
+        # Halfway between the face and the ears: in side view the skull lies behind the face.
+        centre = np.nanmean(np.stack([face_centre, np.nanmean(ears, axis=1)]), axis=0)
     shoulders = xy[:, [_ix("left_shoulder"), _ix("right_shoulder")]]
     hips = xy[:, [_ix("left_hip"), _ix("right_hip")]]
     shoulder_w = np.linalg.norm(shoulders[:, 0] - shoulders[:, 1], axis=-1)
     torso = np.linalg.norm(shoulders.mean(1) - hips.mean(1), axis=-1)
-    half = np.fmax(np.fmax(0.6 * shoulder_w, 0.35 * torso), 1.5 * spread)
+    half = np.fmax(np.fmax(0.6 * shoulder_w, 0.4 * torso), 1.5 * spread)
     cx, cy = (
         centre[:, 0],
         centre[:, 1] - 0.2 * half,
     )  # the crown is further above the eyes than the chin below
     return np.stack([cx - half, cy - half, cx + half, cy + half], axis=1)
+
+
+def hud_corner(track: PoseTrack) -> Literal["left", "right"]:
+    """The top corner away from the runner: "right" when the runner is mostly in the left half."""
+    mid_x = (track.xy_px[:, _ix("left_hip"), 0] + track.xy_px[:, _ix("right_hip"), 0]) / 2
+    finite = mid_x[np.isfinite(mid_x)]
+    return "right" if finite.size and np.median(finite) < track.frame_size_px[0] / 2 else "left"
 
 
 def hud_keys(analysis: Analysis) -> list[str]:
@@ -776,16 +865,20 @@ class Annotator:
         self.layers: list[FrameAnnotator] = []
         if blur_faces:
             self.layers.append(FaceBlur(track))
+        steps = analysis.steps
         if view in SIDE_VIEWS:
-            self.layers.append(SideViewAnnotator(track, analysis.steps, 1 if view == "side_right" else -1))
+            self.layers.append(SideViewAnnotator(track, steps))
         self.layers.append(SkeletonAnnotator(track, stance))
         if view in FRONTAL_VIEWS:
             self.layers.append(PelvisAnnotator(track, stance))
-        self.layers += [
-            ContactAnnotator(track, analysis.steps),
-            GaitStripAnnotator(analysis.steps, track.n_frames),
-            HudAnnotator(analysis, hud_keys(analysis)),
-        ]
+        self.layers.append(ContactAnnotator(track, steps))
+        if view in SIDE_VIEWS:
+            self.layers.append(
+                ContactPanelAnnotator(steps, track.n_frames, track.fps, STRIP_UNITS if steps.n else 0)
+            )
+        if steps.n:
+            self.layers.append(GaitStripAnnotator(steps, track.n_frames))
+        self.layers.append(HudAnnotator(analysis, hud_keys(analysis), hud_corner(track)))
         self.size_px = track.frame_size_px
 
     def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:

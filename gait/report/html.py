@@ -1,0 +1,455 @@
+"""The self-contained HTML report: inline CSS, inline SVG plots, an inline still, no script, no CDN.
+
+The page links the annotated video by a relative path, so the output folder can be copied
+(e.g. to a USB stick) and opened offline. The template is rendered with autoescaping on:
+every string from outside (file names, options, messages) is escaped; only the SVG plots
+built in :mod:`gait.report.svg` (which escape their own text) are marked safe.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+import cv2
+import jinja2
+import numpy as np
+from markupsafe import Markup
+
+from gait import __version__
+from gait.advice import (
+    CADENCE_BAND_SPM,
+    CADENCE_KEY,
+    NOT_A_DIAGNOSIS,
+    SYMPTOMS,
+    AdviceItem,
+    cadence_target_spm,
+    format_number,
+    format_value,
+)
+from gait.analysis import Analysis, MetricSummary
+from gait.render import FRONTAL_VIEWS, SIDE_COLOUR_HEX, SIDE_VIEWS, stance_end
+from gait.report.data import capture_checks, unit_of, view_name, worst_step, write_text_atomic
+from gait.report.svg import BandEdge, StanceSeries, cadence_plot, stance_plot, steps_plot
+from gait.thresholds import DEFAULT_THRESHOLDS, ThresholdTable
+from gait.video import VideoInfo
+
+#: Points across stance (0-100 %) at which traces are resampled.
+STANCE_POINTS = 51
+#: Longest side of the still embedded in the report, pixels.
+STILL_MAX_SIDE_PX = 960
+#: Headline metrics by view family, in display order.
+HEADLINE_KEYS: dict[str, tuple[str, ...]] = {
+    "frontal": ("pelvic_drop_midstance_deg", "hip_adduction_peak_deg"),
+    "side": ("overstride_leg_lengths", "shank_angle_ic_deg"),
+}
+#: Axis titles for units.
+UNIT_WORDS: dict[str, str] = {"deg": "degrees", "s": "seconds", "%": "percent"}
+#: Advice sections of the report: (heading, kinds).
+ADVICE_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("What to work on", ("exercise", "form")),
+    ("Managing the load", ("load", "avoid")),
+    ("About what you reported", ("symptom",)),
+    ("General", ("general",)),
+)
+
+
+@dataclass(frozen=True)
+class TraceSpec:
+    """A per-frame trace plotted over stance, and where each side's signal comes from.
+
+    ``sources`` maps a side to candidate (trace key, sign) pairs; the first key present in
+    ``Analysis.traces`` is used, multiplied by its sign. The plot is left out when the
+    summaries of ``metric_key`` say it is not measurable in this view.
+    """
+
+    title: str
+    y_label: str
+    metric_key: str
+    sources: Mapping[str, tuple[tuple[str, float], ...]]
+
+
+#: Traces shown over stance. ``pelvis_angle_deg`` is taken as positive when the right hip is
+#: lower, so it reads as contralateral pelvic drop on left stance and, negated, on right stance.
+STANCE_TRACES: tuple[TraceSpec, ...] = (
+    TraceSpec(
+        "Pelvic drop through stance",
+        "degrees",
+        "pelvic_drop_midstance_deg",
+        {
+            "left": (("pelvic_drop_left_deg", 1.0), ("pelvis_angle_deg", 1.0)),
+            "right": (("pelvic_drop_right_deg", 1.0), ("pelvis_angle_deg", -1.0)),
+        },
+    ),
+    TraceSpec(
+        "Hip adduction through stance",
+        "degrees",
+        "hip_adduction_peak_deg",
+        {"left": (("hip_adduction_left_deg", 1.0),), "right": (("hip_adduction_right_deg", 1.0),)},
+    ),
+)
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("gait", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_report_html(
+    analysis: Analysis,
+    advice: Sequence[AdviceItem],
+    *,
+    clip: VideoInfo | Mapping[str, Any] | None = None,
+    video_file: str | None = None,
+    still_bgr: np.ndarray | None = None,
+    symptoms: Collection[str] = (),
+    thresholds: ThresholdTable = DEFAULT_THRESHOLDS,
+) -> str:
+    """The report as one HTML string.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The metrics engine's result.
+    advice : sequence of AdviceItem
+        From :func:`gait.advice.build_advice`.
+    clip : VideoInfo or mapping, optional
+        Probe facts of the source clip (its ``file`` name titles the report).
+    video_file : str, optional
+        Path of the annotated video relative to the report (e.g. ``"run.annotated.mp4"``);
+        None leaves the video out (``--no-video``).
+    still_bgr : (h, w, 3) uint8 array, optional
+        The annotated frame of the worst step (see :func:`gait.report.data.worst_step`).
+    symptoms : collection of str
+        The symptom codes the runner reported.
+    thresholds : ThresholdTable
+        The engine's threshold table (the one in its ``Config``); its bands are drawn behind
+        the per-step plots.
+    """
+    context = {
+        "title": _clip_name(clip, analysis),
+        "version": __version__,
+        "meta": _meta_line(analysis),
+        "side_colour": SIDE_COLOUR_HEX,
+        "headline": _headline(analysis, advice),
+        "tiles": _tiles(analysis, advice),
+        "video_href": _href(video_file) if video_file else None,
+        "still": _still(analysis, still_bgr),
+        "stance_plots": _stance_plots(analysis),
+        "step_plots": _step_plots(analysis, thresholds),
+        "cadence_plot": _cadence_plot(analysis, advice),
+        "table": _metric_rows(analysis),
+        "unmeasured": _unmeasured(analysis),
+        "advice_sections": _advice_sections(advice),
+        "red_flags": [item for item in advice if item.kind == "red_flag"],
+        "symptoms": [SYMPTOMS.get(code, code) for code in sorted(symptoms)],
+        "checks": capture_checks(analysis),
+        "quality_notes": list(analysis.quality_notes),
+        "disclaimer": NOT_A_DIAGNOSIS,
+    }
+    return _environment().get_template("report.html.j2").render(context)
+
+
+def write_report_html(path: Path, analysis: Analysis, advice: Sequence[AdviceItem], **kwargs: Any) -> Path:
+    """Render the report (keyword arguments as :func:`render_report_html`) and write it atomically."""
+    return write_text_atomic(path, render_report_html(analysis, advice, **kwargs))
+
+
+# ---------------------------------------------------------------------------------------------
+# Header and headline
+
+
+def _clip_name(clip: VideoInfo | Mapping[str, Any] | None, analysis: Analysis) -> str:
+    if isinstance(clip, VideoInfo):
+        return clip.path.name
+    if clip and clip.get("file"):
+        return str(clip["file"])
+    return f"{analysis.duration_s:.1f} s clip"
+
+
+def _meta_line(analysis: Analysis) -> str:
+    steps = analysis.steps
+    left, right = int(np.sum(steps.side == "left")), int(np.sum(steps.side == "right"))
+    return (
+        f"{view_name(analysis.view.view).capitalize()} view · {steps.n} steps ({left} left, {right} right) · "
+        f"{analysis.duration_s:.1f} s at {analysis.fps:.0f} frames/s"
+    )
+
+
+def _family(analysis: Analysis) -> str:
+    view = analysis.view.view
+    return "frontal" if view in FRONTAL_VIEWS else "side" if view in SIDE_VIEWS else ""
+
+
+def _headline(analysis: Analysis, advice: Sequence[AdviceItem]) -> dict[str, Any]:
+    findings = analysis.findings
+    if findings:
+        title = "One thing stood out" if len(findings) == 1 else f"{len(findings)} things stood out"
+    else:
+        title = "Nothing stood out in this clip"
+    confidence = analysis.view.confidence
+    sure = "high" if confidence >= 0.7 else "moderate" if confidence >= 0.4 else "low"
+    first = next((item for item in advice if item.kind in ("exercise", "form")), None)
+    return {
+        "title": title,
+        "first_step": first,
+        "findings": [{"message": f.message, "side": f.side, "severity": f.severity} for f in findings],
+        "confidence": f"View recognised with {sure} confidence ({confidence:.0%}): {analysis.view.reason}",
+    }
+
+
+def _steps(n: int) -> str:
+    return f"{n} step" if n == 1 else f"{n} steps"
+
+
+def _tiles(analysis: Analysis, advice: Sequence[AdviceItem]) -> list[dict[str, Any]]:
+    """Headline numbers: cadence, then the view's main metrics per side."""
+    tiles = []
+    cadence = analysis.metric(CADENCE_KEY, "both")
+    if cadence and cadence.measurable:
+        note = _steps(cadence.n_steps)
+        if any(item.id == "cadence_target" for item in advice):
+            low, high = cadence_target_spm(cadence.median)
+            note += f" · target {low}-{high}" if high > low else f" · target {low}"
+        tiles.append(
+            {
+                "label": "Cadence",
+                "values": [("", format_value(cadence.median, "steps/min"), None)],
+                "note": note,
+            }
+        )
+    for key in HEADLINE_KEYS.get(_family(analysis), ()):
+        per_side = [analysis.metric(key, side) for side in ("left", "right")]
+        shown = [m for m in per_side if m is not None and m.measurable]
+        if shown:
+            tiles.append(
+                {
+                    "label": shown[0].label,
+                    "values": [(m.side, format_value(m.median, m.unit), m.band) for m in shown],
+                    "note": " · ".join(f"{m.side} {_steps(m.n_steps)}" for m in shown),
+                }
+            )
+    return tiles
+
+
+# ---------------------------------------------------------------------------------------------
+# Media
+
+
+def _href(video_file: str) -> str:
+    """A relative URL for a file path: each part percent-encoded (``#``, ``?``, ``<`` stay literal)."""
+    return "/".join(quote(part, safe="") for part in PurePosixPath(video_file.replace("\\", "/")).parts)
+
+
+def _still(analysis: Analysis, still_bgr: np.ndarray | None) -> dict[str, str] | None:
+    if still_bgr is None:
+        return None
+    height, width = still_bgr.shape[:2]
+    scale = min(1.0, STILL_MAX_SIDE_PX / max(height, width))
+    if scale < 1:
+        still_bgr = cv2.resize(
+            still_bgr, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA
+        )
+    ok, jpeg = cv2.imencode(".jpg", still_bgr, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    if not ok:
+        return None
+    worst = worst_step(analysis)
+    caption = "The step with the largest value"
+    if worst is not None:
+        time_s = worst.frame / analysis.fps
+        caption = (
+            f"Step {worst.index + 1}, {worst.side} stance, at {time_s:.2f} s: "
+            f"{worst.label[:1].lower()}{worst.label[1:]} {format_value(worst.value, worst.unit)}"
+        )
+    return {
+        "src": "data:image/jpeg;base64," + base64.b64encode(jpeg.tobytes()).decode("ascii"),
+        "caption": caption,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Plots
+
+
+def stance_profile(
+    trace: np.ndarray, start: np.ndarray, stop: np.ndarray, points: int = STANCE_POINTS
+) -> np.ndarray:
+    """(steps, points) the trace resampled over each step's stance, 0-100 %, by linear interpolation.
+
+    Parameters
+    ----------
+    trace : (frames,) float
+        A per-frame signal.
+    start, stop : (steps,) int
+        First and last frame of each stance; a stance with ``stop <= start`` or outside the
+        trace gives a row of NaN.
+    """
+    start, stop = np.asarray(start, float), np.asarray(stop, float)
+    position = start[:, None] + np.linspace(0, 1, points)[None, :] * (stop - start)[:, None]
+    valid = (start >= 0) & (stop > start) & (stop <= len(trace) - 1)
+    position = np.clip(position, 0, max(len(trace) - 1, 0))
+    below = np.floor(position).astype(int)
+    above = np.minimum(below + 1, len(trace) - 1)
+    weight = position - below
+    out = trace[below] * (1 - weight) + trace[above] * weight
+    return np.where(valid[:, None], out, np.nan)
+
+
+def _trace_for(analysis: Analysis, spec: TraceSpec, side: str) -> np.ndarray | None:
+    for key, sign in spec.sources.get(side, ()):
+        if key in analysis.traces:
+            return sign * np.asarray(analysis.traces[key], float)
+    return None
+
+
+def _stance_plots(analysis: Analysis) -> list[dict[str, Any]]:
+    steps = analysis.steps
+    ends = stance_end(steps)
+    plots = []
+    for spec in STANCE_TRACES:
+        summaries = [m for m in analysis.metrics if m.key == spec.metric_key]
+        if summaries and not any(m.measurable for m in summaries):
+            continue
+        series = []
+        for side in ("left", "right"):
+            trace = _trace_for(analysis, spec, side)
+            chosen = steps.side == side
+            if trace is None or not chosen.any():
+                continue
+            rows = stance_profile(trace, steps.contact_frame[chosen], ends[chosen])
+            rows = rows[np.isfinite(rows).all(axis=1)]
+            if len(rows):
+                pct = np.linspace(0, 100, rows.shape[1])
+                series.append(StanceSeries(side, pct, rows.mean(axis=0), rows.std(axis=0), len(rows)))
+        if series:
+            caption = "Line: mean over the steps of each side; band: ± one standard deviation."
+            plots.append(
+                {
+                    "title": spec.title,
+                    "svg": Markup(stance_plot(series, spec.title, spec.y_label)),
+                    "caption": caption,
+                }
+            )
+    return plots
+
+
+def band_edges(table: ThresholdTable) -> dict[str, list[BandEdge]]:
+    """The threshold table as value ranges per band, for drawing behind the per-step plots."""
+    out = {}
+    for key, band in table.bands.items():
+        edges = (
+            [-math.inf, *band.cuts, math.inf] if band.higher_is_worse else [math.inf, *band.cuts, -math.inf]
+        )
+        names = ("normal", "mild", "moderate", "severe")
+        out[key] = [
+            BandEdge(n, min(a, b), max(a, b)) for n, a, b in zip(names, edges, edges[1:], strict=False)
+        ]
+    return out
+
+
+def _step_plots(analysis: Analysis, thresholds: ThresholdTable) -> list[dict[str, Any]]:
+    """Per-step plots of the view's headline metrics and of every metric with threshold bands."""
+    steps = analysis.steps
+    bands = band_edges(thresholds)
+    wanted = [*HEADLINE_KEYS.get(_family(analysis), ()), *(k for k in bands if k != CADENCE_KEY)]
+    keys = [k for k in dict.fromkeys(wanted) if k in steps.values]
+    plots = []
+    for key in keys:
+        values = np.asarray(steps.values[key], float)
+        summaries = [m for m in analysis.metrics if m.key == key]
+        if not np.isfinite(values).any() or (summaries and not any(m.measurable for m in summaries)):
+            continue
+        label = summaries[0].label if summaries else key.replace("_", " ")
+        unit = unit_of(analysis, key)
+        y_label = UNIT_WORDS.get(unit, unit)
+        svg = steps_plot(np.arange(1, steps.n + 1), steps.side, values, label, y_label, bands.get(key, ()))
+        caption = "Each dot is one step, coloured by the stance leg; dashed lines: each side's median."
+        plots.append({"title": label, "svg": Markup(svg), "caption": caption})
+    return plots
+
+
+def _cadence_plot(analysis: Analysis, advice: Sequence[AdviceItem]) -> dict[str, Any] | None:
+    steps = analysis.steps
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cadence = np.where(steps.step_time_s > 0, 60.0 / steps.step_time_s, np.nan)
+    if not np.isfinite(cadence).any():
+        return None
+    time_s = steps.contact_frame / analysis.fps
+    summary = analysis.metric(CADENCE_KEY, "both")
+    target = None
+    if summary and math.isfinite(summary.median) and any(item.id == "cadence_target" for item in advice):
+        target = cadence_target_spm(summary.median)
+    svg = cadence_plot(time_s, cadence, steps.side, CADENCE_BAND_SPM, target)
+    caption = (
+        "Each dot is one step (60 / step time), coloured by the leg that landed; green band: "
+        f"{CADENCE_BAND_SPM[0]}-{CADENCE_BAND_SPM[1]} steps/min."
+    )
+    return {"title": "Cadence", "svg": Markup(svg), "caption": caption}
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables and advice
+
+
+def _cell(m: MetricSummary, common_notes: Collection[str]) -> dict[str, Any]:
+    """One table cell: value, band, spread, steps, confidence and the notes peculiar to this side."""
+    notes = "; ".join(n for n in m.notes if n not in common_notes)
+    if not m.measurable:
+        return {"value": "not measurable", "spread": m.reason, "band": None, "steps": "", "notes": notes}
+    spread = (
+        f"IQR {format_number(m.q1, m.unit)} to {format_value(m.q3, m.unit)}" if math.isfinite(m.iqr) else ""
+    )
+    return {
+        "value": format_value(m.median, m.unit),
+        "spread": spread,
+        "band": m.band,
+        "steps": f"{_steps(m.n_steps)} · {m.confidence:.0%} confidence",
+        "notes": notes,
+    }
+
+
+def _unmeasured(analysis: Analysis) -> list[dict[str, Any]]:
+    """Metrics not measurable on any side in this clip, grouped by the reason."""
+    measured = {m.key for m in analysis.metrics if m.measurable}
+    groups: dict[str, list[str]] = {}
+    for m in analysis.metrics:
+        labels = groups.setdefault(m.reason.rstrip("."), [])
+        if m.key not in measured and m.label not in labels:
+            labels.append(m.label)
+    return [{"reason": reason, "labels": labels} for reason, labels in groups.items() if labels]
+
+
+def _metric_rows(analysis: Analysis) -> list[dict[str, Any]]:
+    """One row per metric measurable on some side: label, shared notes, and left, right, both cells."""
+    by_key: dict[str, list[MetricSummary]] = {}
+    for m in analysis.metrics:
+        by_key.setdefault(m.key, []).append(m)
+    rows = []
+    for summaries in by_key.values():
+        if not any(m.measurable for m in summaries):
+            continue
+        common = set.intersection(*(set(m.notes) for m in summaries))
+        row: dict[str, Any] = {"label": summaries[0].label, "notes": sorted(common)}
+        row |= {side: None for side in ("left", "right", "both")}
+        row |= {m.side: _cell(m, common) for m in summaries}
+        rows.append(row)
+    return rows
+
+
+def _advice_sections(advice: Sequence[AdviceItem]) -> list[dict[str, Any]]:
+    sections = []
+    for heading, kinds in ADVICE_SECTIONS:
+        items = [item for item in advice if item.kind in kinds and item.id != "not_a_diagnosis"]
+        if items:
+            sections.append({"heading": heading, "items": items})
+    return sections

@@ -1,0 +1,216 @@
+"""Annotators: the drawings land where the geometry says, face blur hides the head, NaN frames are safe."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from gait.analysis import Steps
+from gait.render import (
+    SIDE_BGR,
+    Annotator,
+    ContactAnnotator,
+    ContactPanelAnnotator,
+    FaceBlur,
+    GaitStripAnnotator,
+    HudAnnotator,
+    PelvisAnnotator,
+    Scale,
+    SideViewAnnotator,
+    SkeletonAnnotator,
+    head_boxes,
+    hex_to_bgr,
+    hip_adduction_deg,
+    hud_keys,
+    running_median,
+    stance_mask,
+)
+from gait.track import LANDMARK_INDEX, PoseTrack
+from tests.fake_analysis import make_analysis, make_track
+
+YELLOW = (60, 220, 255)
+
+
+def grey(track: PoseTrack) -> np.ndarray:
+    width, height = track.frame_size_px
+    return np.full((height, width, 3), 128, np.uint8)
+
+
+def near(frame: np.ndarray, xy: np.ndarray, colour: tuple[int, int, int], radius: int = 3) -> bool:
+    """Whether ``colour`` (within 40 per channel) appears within ``radius`` px of ``xy``."""
+    x, y = round(float(xy[0])), round(float(xy[1]))
+    patch = frame[y - radius : y + radius + 1, x - radius : x + radius + 1].astype(int)
+    return bool((np.abs(patch - colour).max(axis=-1) < 40).any())
+
+
+@pytest.fixture(scope="module")
+def rear() -> tuple[PoseTrack, Steps]:
+    track = make_track("rear", n_frames=90, size_px=(360, 640))
+    return track, make_analysis("rear", track).steps
+
+
+def test_stance_mask_runs_from_contact_to_toe_off() -> None:
+    steps = dataclasses.replace(
+        Steps.empty(),
+        side=np.array(["left", "right"]),
+        contact_frame=np.array([3, 12]),
+        toe_off_frame=np.array([10, -1]),
+        end_frame=np.array([12, 20]),
+    )
+    mask = stance_mask(steps, 25)
+    assert np.flatnonzero(mask[:, 0]).tolist() == list(range(3, 10))
+    assert np.flatnonzero(mask[:, 1]).tolist() == list(range(12, 20))  # no toe-off: up to the step's end
+
+
+def test_running_median_uses_only_finished_steps() -> None:
+    out = running_median(np.array([4.0, np.nan, 8.0]), np.array([2, 5, 7]), 9)
+    np.testing.assert_array_equal(out, [np.nan, np.nan, 4, 4, 4, 4, 4, 6, 6])
+
+
+def test_hip_adduction_is_positive_toward_the_midline_on_both_sides() -> None:
+    hips = np.array([[[0.0, 0.0], [100.0, 0.0]]])
+    knees = np.array([[[10.0, 100.0], [90.0, 100.0]]])  # both knees 10 px toward the middle
+    np.testing.assert_allclose(hip_adduction_deg(hips, knees), [[5.71, 5.71]], atol=0.01)
+    np.testing.assert_allclose(hip_adduction_deg(hips[:, ::-1], knees[:, ::-1]), [[5.71, 5.71]], atol=0.01)
+
+
+def test_skeleton_draws_each_leg_in_its_side_colour(rear: tuple[PoseTrack, Steps]) -> None:
+    track, steps = rear
+    stance = stance_mask(steps, track.n_frames)
+    i = int(np.flatnonzero(~stance.any(axis=1))[0])  # a flight frame: no halo
+    frame = SkeletonAnnotator(track, stance).annotate(grey(track), i)
+    for side in ("left", "right"):
+        knee, ankle = track.xy(f"{side}_knee")[i], track.xy(f"{side}_ankle")[i]
+        assert near(frame, (knee + ankle) / 2, SIDE_BGR[side])
+    assert not near(grey(track), track.xy("left_knee")[i], SIDE_BGR["left"])
+
+
+def test_stance_leg_gets_a_white_halo(rear: tuple[PoseTrack, Steps]) -> None:
+    track, steps = rear
+    stance = stance_mask(steps, track.n_frames)
+    i = int(steps.midstance_frame[2])
+    assert stance[i].tolist() == [True, False]
+    frame = SkeletonAnnotator(track, stance).annotate(grey(track), i)
+    s = Scale.of(frame)
+    for side, halo in (("left", True), ("right", False)):
+        mid = (track.xy(f"{side}_knee")[i] + track.xy(f"{side}_ankle")[i]) / 2
+        assert near(frame, mid, (255, 255, 255), radius=s.px(10)) == halo
+
+
+def test_pelvis_line_is_drawn_through_the_hips(rear: tuple[PoseTrack, Steps]) -> None:
+    track, steps = rear
+    i = int(steps.midstance_frame[2])
+    frame = PelvisAnnotator(track, stance_mask(steps, track.n_frames)).annotate(grey(track), i)
+    left, right = track.xy("left_hip")[i], track.xy("right_hip")[i]
+    for t in (0.25, 0.5, 0.75):
+        assert near(frame, left + t * (right - left), YELLOW)
+
+
+def test_contact_flash_appears_at_contact_and_is_gone_later(rear: tuple[PoseTrack, Steps]) -> None:
+    track, steps = rear
+    annotator = ContactAnnotator(track, steps)
+    c = int(steps.contact_frame[2])
+    heel = track.xy("left_heel")[c]
+    frame = annotator.annotate(grey(track), c)
+    radius = Scale.of(frame).px(18)
+    assert near(frame, heel + np.array([radius, 0]), YELLOW) and near(
+        frame, heel - np.array([0, radius]), YELLOW
+    )
+    later = annotator.annotate(grey(track), int(steps.toe_off_frame[2]))
+    heel_later = track.xy("left_heel")[int(steps.toe_off_frame[2])]
+    assert not near(later, heel_later + np.array([radius, 0]), YELLOW, 8)
+
+
+def test_side_view_draws_the_mid_hip_vertical() -> None:
+    track = make_track("side_right", n_frames=60, size_px=(640, 360))
+    steps = make_analysis("side_right", track).steps
+    i = int(steps.contact_frame[1])
+    frame = SideViewAnnotator(track, steps).annotate(grey(track), i)
+    mid_hip = (track.xy("left_hip")[i] + track.xy("right_hip")[i]) / 2
+    column = frame[int(mid_hip[1]) - 60 : int(mid_hip[1]) - 10, round(float(mid_hip[0]))]
+    assert (column == 255).all(axis=-1).sum() >= 10  # white dashes above the hip
+    heel = track.xy("left_heel")[i] if steps.side[1] == "left" else track.xy("right_heel")[i]
+    assert near(frame, heel, SIDE_BGR[str(steps.side[1])], radius=6)  # the foot-ahead arrow's tip
+
+
+def test_contact_panel_shows_the_latest_landing_in_the_bottom_corner() -> None:
+    track = make_track("side_right", n_frames=60, size_px=(640, 360))
+    steps = make_analysis("side_right", track).steps
+    panel = ContactPanelAnnotator(steps, track.n_frames, track.fps)
+    c = int(steps.contact_frame[1])
+    frame = panel.annotate(grey(track), c)
+    s = Scale.of(frame)
+    corner = frame[-s.px(40) :, : s.px(60)].astype(int)
+    assert (np.abs(corner - SIDE_BGR[str(steps.side[1])]).max(axis=-1) < 40).any()
+    assert (panel.annotate(grey(track), 0) == 128).all()  # before the first landing: nothing
+
+
+def test_hud_panel_shades_the_corner_and_writes_values() -> None:
+    analysis = make_analysis("rear", make_track("rear", n_frames=90, size_px=(360, 640)))
+    assert hud_keys(analysis) == ["pelvic_drop_midstance_deg", "hip_adduction_peak_deg"]
+    frame = HudAnnotator(analysis, hud_keys(analysis)).annotate(grey(analysis.track), 80)  # type: ignore[arg-type]
+    s = Scale.of(frame)
+    corner = frame[s.px(14) : s.px(30), s.px(14) : s.px(30)]
+    assert corner.max() < 128  # darkened
+    panel = frame[: s.px(200)].astype(int)
+    for side in ("left", "right"):
+        assert (np.abs(panel - SIDE_BGR[side]).max(axis=-1) < 40).sum() > 30  # the per-side values
+
+
+def test_gait_strip_shows_stance_bars_and_playhead(rear: tuple[PoseTrack, Steps]) -> None:
+    track, steps = rear
+    frame = GaitStripAnnotator(steps, track.n_frames).annotate(grey(track), 0)
+    s = Scale.of(frame)
+    strip = frame[-s.px(44) :]
+    for side in ("left", "right"):
+        assert (np.abs(strip.astype(int) - SIDE_BGR[side]).max(axis=-1) < 10).sum() > 50
+    assert (frame[: -s.px(44)] == 128).all()
+
+
+def test_face_blur_smooths_the_head_box_only() -> None:
+    track = make_track("rear", n_frames=10, size_px=(360, 640))
+    rng = np.random.default_rng(0)
+    noise = rng.integers(0, 256, (640, 360, 3), np.uint8)
+    x0, y0, x1, y1 = np.clip(np.rint(head_boxes(track)[5]).astype(int), 0, None)
+    blurred = FaceBlur(track).annotate(noise.copy(), 5)
+    assert blurred[y0:y1, x0:x1].std() < 0.25 * noise[y0:y1, x0:x1].std()
+    outside = np.ones(noise.shape[:2], bool)
+    outside[y0:y1, x0:x1] = False
+    assert (blurred[outside] == noise[outside]).all()
+
+
+def test_face_blur_covers_short_gaps_in_the_face_landmarks() -> None:
+    track = make_track("rear", n_frames=30, size_px=(360, 640))
+    xy = track.xy_px.copy()
+    xy[10:13, :11] = np.nan  # face missed for 0.1 s
+    xy[20:] = np.nan  # nobody from frame 20 (longer than the 0.5 s hold only from frame 35)
+    blur = FaceBlur(track.replace(xy_px=xy))
+    assert blur.valid[10:13].all()
+    np.testing.assert_array_equal(blur.boxes[11], blur.boxes[9])
+
+
+@pytest.mark.parametrize("view", ["rear", "side_left", "oblique"])
+def test_annotator_survives_nan_frames_and_empty_steps(view: str) -> None:
+    track = make_track("rear", n_frames=40, size_px=(360, 640))
+    xy = track.xy_px.copy()
+    xy[5:15] = np.nan
+    xy[20, LANDMARK_INDEX["left_knee"]] = np.nan
+    track = track.replace(xy_px=xy)
+    analysis = make_analysis(view, track)
+    for steps in (analysis.steps, Steps.empty()):
+        annotator = Annotator(dataclasses.replace(analysis, steps=steps), track, blur_faces=True)
+        for i in (0, 7, 20, 39, 40):
+            frame = annotator.annotate(grey(track), i)
+            assert frame.shape == (640, 360, 3)
+
+
+def test_annotator_changes_the_frame_and_rejects_a_wrong_size() -> None:
+    track = make_track("rear", n_frames=40, size_px=(360, 640))
+    annotator = Annotator(make_analysis("rear", track), track)
+    assert (annotator.annotate(grey(track), 20) != 128).any()
+    with pytest.raises(ValueError, match="360x640"):
+        annotator.annotate(np.zeros((100, 100, 3), np.uint8), 0)
+
+
+def test_hex_to_bgr() -> None:
+    assert hex_to_bgr("#1E88E5") == (0xE5, 0x88, 0x1E)
