@@ -10,14 +10,15 @@ from typing import Annotated, cast, get_args
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 
 from gait import pipeline
-from gait.cache import default_cache_dir
 from gait.advice import SYMPTOMS, parse_symptoms
 from gait.analysis import Analysis, View
 from gait.batch import run_batch
+from gait.cache import default_cache_dir
 from gait.engine import Config
 from gait.errors import GaitError
 from gait.pipeline import AnalyseOptions
@@ -67,7 +68,7 @@ def frame_progress(video: Path) -> Iterator[Callable[[int], None]]:
 
 def fail(exc: GaitError) -> typer.Exit:
     """Print the error's one sentence and return the exit to raise."""
-    console.print(f"[bold red]error:[/] {exc}")
+    console.print(f"[bold red]error:[/] {escape(str(exc))}")
     return typer.Exit(code=2)
 
 
@@ -93,8 +94,10 @@ def pose(
     found = int(track.person_found.sum())
     source = "cache" if result.from_cache else f"{track.n_frames / elapsed_s:.1f} frames/s"
     console.print(
-        f"{video.name}: {track.n_frames} frames, person in {found} ({100 * found / track.n_frames:.0f}%),"
-        f" {track.fps:.2f} fps clip, model {track.model}, {source} -> {npz}, {csv}"
+        escape(
+            f"{video.name}: {track.n_frames} frames, person in {found} ({100 * found / track.n_frames:.0f}%),"
+            f" {track.fps:.2f} fps clip, model {track.model}, {source} -> {npz}, {csv}"
+        )
     )
 
 
@@ -107,24 +110,24 @@ ViewOpt = Annotated[
 
 
 def metrics_table(analysis: Analysis) -> Table:
-    """The measured values as a compact table: value with unit, spread, steps, confidence, verdict."""
-    table = Table(
-        title=f"{analysis.view.view} view ({analysis.view.confidence:.0%} sure)", title_justify="left"
-    )
-    for column in ("metric", "side", "median", "IQR", "steps", "confidence", "verdict"):
-        table.add_column(column, justify="left" if column in ("metric", "side", "verdict") else "right")
+    """The measured values: median, spread, steps, confidence and verdict, with each metric's unit."""
+    title = f"{analysis.view.view} view ({analysis.view.confidence:.0%} sure)"
+    table = Table(title=title, title_justify="left")
+    for column in ("metric [unit]", "side", "median", "IQR", "steps", "confidence", "verdict"):
+        justify = "left" if column in ("metric [unit]", "side", "verdict") else "right"
+        table.add_column(escape(column), justify=justify)  # type: ignore[arg-type]
     for m in analysis.metrics:
-        if not m.measurable:
-            continue
-        table.add_row(
-            m.label,
-            m.side,
-            f"{m.median:.2f} {m.unit}",
-            f"{m.iqr:.2f}",
-            str(m.n_steps),
-            f"{m.confidence:.0%}",
-            m.band or ("no verdict (<7 steps)" if m.n_steps < MIN_VERDICT_STEPS else "-"),
-        )
+        if m.measurable:
+            verdict = m.band or ("no verdict (<7 steps)" if m.n_steps < MIN_VERDICT_STEPS else "-")
+            table.add_row(
+                escape(f"{m.label} [{m.unit}]"),
+                m.side,
+                f"{m.median:.2f}",
+                f"{m.iqr:.2f}",
+                str(m.n_steps),
+                f"{m.confidence:.0%}",
+                verdict,
+            )
     return table
 
 
@@ -176,12 +179,12 @@ def analyse(
         raise fail(exc) from exc
     console.print(metrics_table(result.analysis))
     for finding in result.analysis.findings:
-        console.print(f"[yellow]finding:[/] {finding.message}")
+        console.print(f"[yellow]finding:[/] {escape(finding.message)}")
     for line in not_measurable_lines(result.analysis):
-        console.print(f"[dim]not measured:[/] {line}")
+        console.print(f"[dim]not measured:[/] {escape(line)}")
     for note in result.analysis.quality_notes:
-        console.print(f"[dim]note:[/] {note}")
-    console.print(f"{result.headline}\nreport: {result.paths['report']}")
+        console.print(f"[dim]note:[/] {escape(note)}")
+    console.print(escape(f"{result.headline}\nreport: {result.paths['report']}"))
 
 
 @app.command()
@@ -205,10 +208,10 @@ def batch(
         for outcome in run_batch(videos, out, options, workers=workers, scheduler=scheduler):
             failed += not outcome.ok
             mark = "[green]ok[/]" if outcome.ok else "[bold red]failed[/]"
-            console.print(f"{mark} {outcome.video.name}: {outcome.message}")
+            console.print(f"{mark} {escape(outcome.video.name)}: {escape(outcome.message)}")
     except GaitError as exc:
         raise fail(exc) from exc
-    console.print(f"{len(videos) - failed} of {len(videos)} clips analysed into {out}")
+    console.print(escape(f"{len(videos) - failed} of {len(videos)} clips analysed into {out}"))
     if failed:
         raise typer.Exit(code=2)
 
