@@ -1,8 +1,9 @@
-"""Atomic output files: nothing half-written is ever left behind under the final name."""
+"""File helpers: atomic output files (nothing half-written under the final name) and content hashes."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -28,3 +29,12 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def sha256_file(path: Path | str, chunk_bytes: int = 1 << 20) -> str:
+    """Hex sha256 of a file's content, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(chunk_bytes):
+            digest.update(chunk)
+    return digest.hexdigest()

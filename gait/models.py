@@ -9,12 +9,12 @@ MediaPipe. This module deliberately does not import mediapipe.
 
 from __future__ import annotations
 
-import hashlib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from gait.errors import ModelError
+from gait.fsutil import sha256_file
 
 #: Repository-root ``models/`` folder.
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -56,15 +56,11 @@ class ResolvedModel:
 
 
 def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks; cached per (path, mtime, size)."""
+    """Hex sha256 of a file; cached per (path, mtime, size) so a model is hashed once per process."""
     st = path.stat()
     key = (str(path), st.st_mtime_ns, st.st_size)
     if key not in _sha_cache:
-        h = hashlib.sha256()
-        with path.open("rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
-        _sha_cache[key] = h.hexdigest()
+        _sha_cache[key] = sha256_file(path)
     return _sha_cache[key]
 
 

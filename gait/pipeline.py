@@ -16,14 +16,14 @@ from gait import cache
 from gait.advice import build_advice
 from gait.analysis import Analysis, View
 from gait.engine import analyse_track
-from gait.fsutil import atomic_path
+from gait.fsutil import atomic_path, sha256_file
 from gait.models import resolve_model
 from gait.pose import DEFAULT_MAX_SIDE_PX, extract_track
 from gait.render import Annotator
 from gait.report import worst_step, write_reports
 from gait.tilt import TiltEstimate, estimate_tilt
 from gait.track import LANDMARK_NAMES, PoseTrack
-from gait.video import VideoInfo, frames_at, iter_frames, probe, sha256_file
+from gait.video import VideoInfo, frames_at, iter_frames, probe
 from gait.video_out import H264Writer
 
 #: Frames sampled across the clip to estimate the camera tilt.

@@ -18,9 +18,10 @@ import numpy as np
 from mediapipe.tasks.python import BaseOptions, vision
 
 from gait.errors import ModelError, NoPersonError
+from gait.fsutil import sha256_file
 from gait.models import ResolvedModel, resolve_model
 from gait.track import LANDMARK_NAMES, PoseTrack
-from gait.video import Frame, VideoInfo, iter_frames, probe, sha256_file
+from gait.video import Frame, VideoInfo, iter_frames, probe
 
 #: Columns of one frame's detection: normalised x, y; visibility; presence; world x, y, z (m).
 _N_COLS = 7

@@ -8,7 +8,6 @@ Frames come one at a time from a generator: memory does not grow with clip lengt
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,12 +171,3 @@ def frames_at(path: Path | str, indices: Iterable[int]) -> list[Frame]:
     finally:
         cap.release()
     return frames
-
-
-def sha256_file(path: Path | str, chunk_bytes: int = 1 << 20) -> str:
-    """Hex sha256 of a file's content, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(chunk_bytes):
-            digest.update(chunk)
-    return digest.hexdigest()
