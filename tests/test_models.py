@@ -63,14 +63,14 @@ def test_missing_named_model_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_checksum_is_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _registry_copy(tmp_path, monkeypatch)
     resolve_model("full")
-    calls: list[int] = []
-    real_sha256 = models.hashlib.sha256
+    calls: list[Path] = []
+    real_sha256_file = models.sha256_file
 
-    def counting_sha256():  # type: ignore[no-untyped-def]
-        calls.append(1)
-        return real_sha256()
+    def counting(path: Path) -> str:
+        calls.append(path)
+        return real_sha256_file(path)
 
-    monkeypatch.setattr(models.hashlib, "sha256", counting_sha256)
+    monkeypatch.setattr(models, "sha256_file", counting)
     resolve_model("full")
     assert calls == []
 
