@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import butter, detrend, sosfiltfilt
+from scipy.ndimage import median_filter
+from scipy.signal import butter, detrend, find_peaks, sosfiltfilt
 
 from gait.metrics.common import (
     ANKLES,
@@ -35,6 +36,9 @@ from gait.track import PoseTrack
 LEFT_CHAIN = np.array([HIPS[0], KNEES[0], ANKLES[0], HEELS[0], TOES[0]])
 RIGHT_CHAIN = np.array([HIPS[1], KNEES[1], ANKLES[1], HEELS[1], TOES[1]])
 
+#: Length of the running median that leg-swap repair compares each frame with (swaps
+#: up to about half of it, ~0.12 s, are repaired; real ones last 1-5 frames at 60 fps).
+SWAP_WINDOW_S = 0.25
 #: Order of the zero-phase Butterworth low-pass (applied forward and backward, so the
 #: effective order is twice this and the phase lag is zero).
 FILTER_ORDER = 4
@@ -82,16 +86,17 @@ class CleanedTrack:
 
 
 def repair_leg_swaps(
-    xy_px: np.ndarray, scale_px: float, min_jump: float = 0.3, ratio: float = 0.5
+    xy_px: np.ndarray, scale_px: float, window_frames: int = 9, min_offset: float = 0.15, ratio: float = 0.5
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Undo left/right leg-label swaps detected from frame-to-frame continuity.
+    """Undo left/right leg-label swaps detected from temporal continuity.
 
-    Between consecutive frames with a person, the cost of keeping the labels is the mean
-    displacement of each leg chain's points; the cost of a swap is the mean distance from
-    each leg to the *other* leg's previous position. A frame where swapping is much cheaper
-    (``d_swap < ratio * d_keep``) and the kept labels would jump by more than
-    ``min_jump * scale_px`` toggles the swap state; the state is the running parity of
-    those toggles, so a swapped stretch is undone between its two jumps.
+    Each leg chain (hip, knee, ankle, heel, toe) is reduced to its centroid, and a
+    reference path of each label is its running median over ``window_frames`` frames:
+    the pose model's swaps are brief glitches (one to a few frames, seen on real
+    side-view clips), so the median follows the true leg through them. A frame is
+    swapped when the exchanged labels sit much closer to the reference paths than the
+    given ones (``cost_swap < ratio * cost_keep``) and the given ones are off their
+    paths by more than ``min_offset * scale_px``.
 
     Parameters
     ----------
@@ -99,55 +104,90 @@ def repair_leg_swaps(
         Landmarks in pixels; NaN where missing.
     scale_px : float
         A body scale in pixels (leg length).
-    min_jump : float
-        Smallest label jump, in units of ``scale_px``, that can reveal a swap.
+    window_frames : int
+        Length of the running median (odd); swaps shorter than half of it are repaired.
+    min_offset : float
+        Smallest departure from the reference paths, in units of ``scale_px``, that can
+        reveal a swap.
     ratio : float
-        How much cheaper the swapped labelling must be.
+        How much closer the swapped labelling must be.
 
     Returns
     -------
     xy_px : (frames, 33, 2) float
-        A copy with the leg chains exchanged on swapped frames.
+        ``xy_px`` with the leg chains exchanged on swapped frames (a copy if any).
     swapped : (frames,) bool
         True on frames that were exchanged.
 
     Notes
     -----
-    A swap that begins or ends while the legs overlap (they cross twice per stride in a
-    side view) leaves no jump and cannot be seen by continuity alone.
+    A swap that lasts longer than half the window moves the reference with it and is
+    not repaired; while the legs overlap (twice per stride in a side view) a swap is
+    invisible and harmless.
     """
-    left, right = xy_px[:, LEFT_CHAIN], xy_px[:, RIGHT_CHAIN]
-    frames = len(xy_px)
-    present = np.isfinite(left).any(axis=(1, 2)) & np.isfinite(right).any(axis=(1, 2))
-    prev = _previous_true_index(present)
-    has_prev = present & (prev >= 0)
-    prev_safe = np.maximum(prev, 0)
-    d_keep = _mean_point_distance(left, left[prev_safe]) + _mean_point_distance(right, right[prev_safe])
-    d_swap = _mean_point_distance(left, right[prev_safe]) + _mean_point_distance(right, left[prev_safe])
-    with np.errstate(invalid="ignore"):
-        toggle = has_prev & (d_swap < ratio * d_keep) & (d_keep > min_jump * scale_px)
-    swapped = (np.cumsum(toggle) % 2).astype(bool) if frames else np.zeros(0, bool)
-    out = xy_px.copy()
-    rows = np.flatnonzero(swapped)
-    out[rows[:, None], LEFT_CHAIN[None, :]] = xy_px[rows[:, None], RIGHT_CHAIN[None, :]]
-    out[rows[:, None], RIGHT_CHAIN[None, :]] = xy_px[rows[:, None], LEFT_CHAIN[None, :]]
-    return out, swapped
+    swapped = detect_leg_swaps(
+        xy_px[:, LEFT_CHAIN], xy_px[:, RIGHT_CHAIN], scale_px, window_frames, min_offset, ratio
+    )
+    return swap_leg_chains(xy_px, swapped), swapped
 
 
-def _previous_true_index(mask: np.ndarray) -> np.ndarray:
-    """For each frame, the index of the last earlier frame where ``mask`` is True, else -1."""
-    idx = np.where(mask, np.arange(len(mask)), -1)
-    last = np.maximum.accumulate(idx) if len(idx) else idx
-    return np.concatenate(([-1], last[:-1])) if len(idx) else idx
+def detect_leg_swaps(
+    left: np.ndarray,
+    right: np.ndarray,
+    scale_px: float,
+    window_frames: int = 9,
+    min_offset: float = 0.15,
+    ratio: float = 0.5,
+) -> np.ndarray:
+    """(frames,) bool: frames whose leg labels are swapped (see :func:`repair_leg_swaps`).
+
+    Parameters
+    ----------
+    left, right : (frames, points, 2) float
+        The two leg chains as labelled by the pose model.
+    """
+    centroids = np.concatenate((_nan_centroid(left), _nan_centroid(right)), axis=1)  # (frames, 4)
+    present = np.isfinite(centroids).all(axis=1)
+    if present.sum() < 3:
+        return np.zeros(len(left), bool)
+    idx = np.flatnonzero(present)
+    reference = median_filter(centroids[idx], size=(max(window_frames | 1, 3), 1), mode="nearest")
+    cl, cr, rl, rr = centroids[idx, :2], centroids[idx, 2:], reference[:, :2], reference[:, 2:]
+    cost_keep = norm(cl - rl) + norm(cr - rr)
+    cost_swap = norm(cl - rr) + norm(cr - rl)
+    swapped = np.zeros(len(left), bool)
+    swapped[idx] = (cost_swap < ratio * cost_keep) & (cost_keep > min_offset * scale_px)
+    return swapped
 
 
-def _mean_point_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Mean over points of the distance between ``a`` and ``b``, ``(frames,)``; NaN-tolerant."""
-    d = norm(a - b)
-    count = np.sum(np.isfinite(d), axis=1)
-    total = np.nansum(d, axis=1)
+def _nan_centroid(points: np.ndarray) -> np.ndarray:
+    """(frames, 2) mean of the finite points of each frame (NaN when none)."""
+    finite = np.isfinite(points).all(axis=2, keepdims=True)
+    count = finite.sum(axis=1)
+    total = np.where(finite, points, 0.0).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def swap_leg_chains(values: np.ndarray, swapped: np.ndarray) -> np.ndarray:
+    """``values`` (landmarks on axis 1) with the leg chains exchanged on ``swapped`` frames.
+
+    A copy when any frame is swapped; ``values`` itself otherwise.
+    """
+    if not swapped.any():
+        return values
+    out = values.copy()
+    rows = np.flatnonzero(swapped)[:, None]
+    out[rows, LEFT_CHAIN[None, :]] = values[rows, RIGHT_CHAIN[None, :]]
+    out[rows, RIGHT_CHAIN[None, :]] = values[rows, LEFT_CHAIN[None, :]]
+    return out
+
+
+def body_scale_px(xy_px: np.ndarray, max_samples: int = 20000) -> float:
+    """Median thigh + shank length in pixels (on at most ``max_samples`` evenly spaced frames)."""
+    step = max(1, len(xy_px) // max_samples)
+    legs = leg_length_px(xy_px[::step])
+    return float(np.nanmedian(legs)) if np.isfinite(legs).any() else float("nan")
 
 
 def drop_low_visibility(xy_px: np.ndarray, visibility: np.ndarray, min_visibility: float) -> np.ndarray:
@@ -202,7 +242,28 @@ def _true_runs(mask: np.ndarray) -> np.ndarray:
     return np.column_stack((np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
 
 
-def lowpass_zero_phase(values: np.ndarray, fps: float, cutoff_hz: float, order: int = FILTER_ORDER) -> np.ndarray:
+def _finite_runs_by_pattern(finite: np.ndarray) -> list[tuple[tuple[int, int], np.ndarray]]:
+    """Runs of finite frames shared by groups of columns: ``[((start, stop), columns), ...]``.
+
+    Columns with the same pattern of missing frames (typically all landmarks of a frame
+    with no person) are grouped, so each run is filtered for all of them in one call.
+    """
+    if finite.all():
+        return [((0, finite.shape[0]), np.arange(finite.shape[1]))]
+    packed = np.packbits(finite, axis=0)
+    groups: dict[bytes, list[int]] = {}
+    for col in range(finite.shape[1]):
+        groups.setdefault(packed[:, col].tobytes(), []).append(col)
+    out = []
+    for cols in groups.values():
+        for start, stop in _true_runs(finite[:, cols[0]]):
+            out.append(((int(start), int(stop)), np.array(cols)))
+    return out
+
+
+def lowpass_zero_phase(
+    values: np.ndarray, fps: float, cutoff_hz: float, order: int = FILTER_ORDER
+) -> np.ndarray:
     """Zero-phase Butterworth low-pass along axis 0, filtering each finite run separately.
 
     NaN stays NaN: series are grouped by their pattern of missing frames, and each run of
@@ -231,20 +292,17 @@ def lowpass_zero_phase(values: np.ndarray, fps: float, cutoff_hz: float, order: 
         return x.reshape(shape)
     sos = butter(order, cutoff_hz, fs=fps, output="sos")
     padlen = 3 * (2 * len(sos) + 1)
-    finite = np.isfinite(x)
-    patterns, group = np.unique(finite.T, axis=0, return_inverse=True)
-    group = np.ravel(group)
-    for g, pattern in enumerate(patterns):
-        cols = np.flatnonzero(group == g)
-        for start, stop in _true_runs(pattern):
-            if stop - start > padlen:
-                block = np.ascontiguousarray(x[start:stop, cols].T, dtype=np.float32)
-                x[start:stop, cols] = sosfiltfilt(sos, block, axis=-1).T
+    for rows, cols in _finite_runs_by_pattern(np.isfinite(x)):
+        if rows[1] - rows[0] > padlen:
+            block = np.ascontiguousarray(x[rows[0] : rows[1], cols].T, dtype=np.float32)
+            x[rows[0] : rows[1], cols] = sosfiltfilt(sos, block, axis=-1).T
     return x.reshape(shape)
 
 
-def dominant_frequency_hz(signal: np.ndarray, fps: float, band_hz: tuple[float, float] = STEP_BAND_HZ) -> float:
-    """Frequency of the largest spectral peak of ``signal`` inside ``band_hz``.
+def dominant_frequency_hz(
+    signal: np.ndarray, fps: float, band_hz: tuple[float, float] = STEP_BAND_HZ
+) -> float:
+    """Frequency of the largest spectral peak (a local maximum) of ``signal`` inside ``band_hz``.
 
     NaN samples are interpolated, the series is linearly detrended, Hann-windowed and
     zero-padded (at least 16384 points), and the peak is refined by parabolic
@@ -267,13 +325,14 @@ def dominant_frequency_hz(signal: np.ndarray, fps: float, band_hz: tuple[float, 
     n_fft = max(1 << int(np.ceil(np.log2(len(y)))), 16384)
     spectrum = np.abs(np.fft.rfft(y, n_fft))
     freqs = np.fft.rfftfreq(n_fft, 1.0 / fps)
-    in_band = np.flatnonzero((freqs >= band_hz[0]) & (freqs <= min(band_hz[1], fps / 2)))
-    if in_band.size < 3:
+    peaks, _ = find_peaks(spectrum)
+    peaks = peaks[(freqs[peaks] >= band_hz[0]) & (freqs[peaks] <= min(band_hz[1], fps / 2))]
+    if peaks.size == 0:
         return float("nan")
-    k = int(in_band[np.argmax(spectrum[in_band])])
-    double = int(round(2 * k))
-    if double <= in_band[-1] and spectrum[max(double - 2, 0) : double + 3].max() >= 0.5 * spectrum[k]:
-        k = double - 2 + int(np.argmax(spectrum[max(double - 2, 0) : double + 3]))
+    k = int(peaks[np.argmax(spectrum[peaks])])
+    double = peaks[np.abs(peaks - 2 * k) <= 2]
+    if double.size and spectrum[double].max() >= 0.5 * spectrum[k]:
+        k = int(double[np.argmax(spectrum[double])])
     return float(freqs[k] + _parabolic_offset(np.log(spectrum[k - 1 : k + 2] + 1e-12)) * freqs[1])
 
 
@@ -293,7 +352,9 @@ def choose_cutoff_hz(fps: float, step_frequency_hz: float) -> float:
     steps/min), at least ``MIN_CUTOFF_HZ``, at most ``MAX_CUTOFF_NYQUIST_FRACTION`` of the
     Nyquist frequency; ``DEFAULT_CUTOFF_HZ`` when the step frequency is unknown.
     """
-    target = CUTOFF_STEP_HARMONICS * step_frequency_hz if np.isfinite(step_frequency_hz) else DEFAULT_CUTOFF_HZ
+    target = (
+        CUTOFF_STEP_HARMONICS * step_frequency_hz if np.isfinite(step_frequency_hz) else DEFAULT_CUTOFF_HZ
+    )
     ceiling = MAX_CUTOFF_NYQUIST_FRACTION * fps / 2
     return float(min(max(target, MIN_CUTOFF_HZ), ceiling))
 
@@ -326,22 +387,30 @@ def clean_track(
     -------
     CleanedTrack
     """
-    xy = track.xy_px.astype(float)
-    scale_px = float(np.nanmedian(leg_length_px(xy))) if np.isfinite(xy).any() else float("nan")
-    xy, swapped = repair_leg_swaps(xy, scale_px)
-    vis = track.visibility.copy()
-    vis[swapped[:, None] & np.isin(np.arange(33), LEFT_CHAIN)[None, :]] = track.visibility[swapped][:, RIGHT_CHAIN]
-    vis[swapped[:, None] & np.isin(np.arange(33), RIGHT_CHAIN)[None, :]] = track.visibility[swapped][:, LEFT_CHAIN]
-    sel = np.arange(33) if landmarks is None else np.asarray(landmarks)
-    part = xy[:, sel]
-    gated = drop_low_visibility(part, vis[:, sel], min_visibility)
-    dropped = int(np.sum(np.isnan(gated)) - np.sum(np.isnan(part)))
-    filled = fill_short_gaps(gated, int(np.floor(max_gap_s * track.fps + 1e-9)))
-    n_filled = int(np.sum(np.isnan(gated)) - np.sum(np.isnan(filled)))
-    xy_filled = xy.copy()
-    xy_filled[:, sel] = filled
-    f_step = dominant_frequency_hz(mid_hip_px(xy_filled)[:, 1], track.fps)
+    raw = track.xy_px
+    chains = raw[:, np.concatenate((LEFT_CHAIN, RIGHT_CHAIN))].astype(float)
+    n_chain = len(LEFT_CHAIN)
+    window = int(2 * round(SWAP_WINDOW_S * track.fps / 2) + 1)
+    swapped = detect_leg_swaps(chains[:, :n_chain], chains[:, n_chain:], body_scale_px(raw), window)
+    vis = swap_leg_chains(track.visibility, swapped)
+    sel = np.arange(raw.shape[1]) if landmarks is None else np.asarray(landmarks)
+    xy = swap_leg_chains(raw, swapped)
+    xy = xy.copy() if xy is raw else xy  # the output: the raw dtype, cleaned landmarks replaced below
+    part = xy[:, sel].astype(float)
+    missing_raw = int(np.isnan(part).sum())
+    part = drop_low_visibility(part, vis[:, sel], min_visibility)
+    missing_gated = int(np.isnan(part).sum())
+    filled = fill_short_gaps(part, int(np.floor(max_gap_s * track.fps + 1e-9)))
+    hips = [int(np.flatnonzero(sel == h)[0]) for h in HIPS if h in sel]
+    bounce = filled[:, hips, 1].mean(axis=1) if len(hips) == 2 else mid_hip_px(raw)[:, 1]
+    f_step = dominant_frequency_hz(bounce, track.fps)
     cutoff = choose_cutoff_hz(track.fps, f_step) if cutoff_hz is None else float(cutoff_hz)
-    xy_filled[:, sel] = lowpass_zero_phase(filled, track.fps, cutoff)
-    cleaned = track.replace(xy_px=xy_filled, visibility=vis)
-    return CleanedTrack(cleaned, swapped, n_filled, dropped, f_step, cutoff)
+    xy[:, sel] = lowpass_zero_phase(filled, track.fps, cutoff)
+    n_filled = missing_gated - int(np.isnan(filled).sum())
+    cleaned = track.replace(
+        xy_px=xy,
+        visibility=vis,
+        presence=swap_leg_chains(track.presence, swapped),
+        world_m=swap_leg_chains(track.world_m, swapped),
+    )
+    return CleanedTrack(cleaned, swapped, n_filled, missing_gated - missing_raw, f_step, cutoff)

@@ -29,7 +29,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.wheels or Path(tmp)
         if not args.wheels:
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp, WHEEL], check=True)
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp, WHEEL], check=True
+            )
         (wheel,) = folder.glob("sports2d-0.8.34-*.whl")
         with zipfile.ZipFile(wheel) as zf:
             data = zf.read(MEMBER)

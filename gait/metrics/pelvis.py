@@ -1,0 +1,79 @@
+"""Pelvis and trunk in frontal views: contralateral pelvic drop and lateral trunk lean.
+
+Sign conventions (see docs/metrics.md): the pelvis trace is the angle of the hip line to
+the image horizontal, positive when the person's RIGHT hip is lower. Contralateral pelvic
+drop (CPD) of a step is that angle with the sign that makes it positive when the SWING
+side's hip is lower: +trace on left stance, -trace on right stance. A camera roll of r
+adds +r to one side and -r to the other; the mean of both sides is roll-free.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gait.events import StepEvents
+from gait.metrics.common import (
+    L_HIP,
+    R_HIP,
+    at_frames,
+    mid_hip_px,
+    mid_shoulder_px,
+    nan_max_rows,
+    window_gather,
+)
+
+
+def right_hip_drop_deg(xy_px: np.ndarray) -> np.ndarray:
+    """(frames,) angle of the hip line below the image horizontal on the right hip's side, degrees.
+
+    ``atan2(y_right - y_left, |x_left - x_right|)``: independent of whether the person
+    faces the camera (front) or away from it (rear).
+    """
+    left, right = xy_px[:, L_HIP], xy_px[:, R_HIP]
+    return np.degrees(np.arctan2(right[:, 1] - left[:, 1], np.abs(left[:, 0] - right[:, 0])))
+
+
+def trunk_lean_left_deg(xy_px: np.ndarray) -> np.ndarray:
+    """(frames,) lateral lean of the trunk (mid-hip to mid-shoulder) from the image vertical, degrees.
+
+    Positive toward the person's left, whichever side of the image that is (found per
+    frame from the hip order).
+    """
+    trunk = mid_shoulder_px(xy_px) - mid_hip_px(xy_px)
+    left_is_image_right = np.sign(xy_px[:, L_HIP, 0] - xy_px[:, R_HIP, 0])
+    return np.degrees(np.arctan2(trunk[:, 0] * left_is_image_right, -trunk[:, 1]))
+
+
+def stance_sign(events: StepEvents) -> np.ndarray:
+    """(n,) +1 for left-stance steps, -1 for right-stance steps."""
+    return np.where(events.is_left, 1.0, -1.0)
+
+
+def pelvic_drop_deg(right_drop_deg: np.ndarray, events: StepEvents) -> dict[str, np.ndarray]:
+    """Contralateral pelvic drop per step: at midstance and the peak over stance, degrees.
+
+    Parameters
+    ----------
+    right_drop_deg : (frames,) float
+        :func:`right_hip_drop_deg` of the track.
+    events : StepEvents
+
+    Returns
+    -------
+    dict
+        ``pelvic_drop_midstance_deg`` and ``pelvic_drop_peak_deg``, each ``(n,)``;
+        positive when the swing-side hip is lower.
+    """
+    sign = stance_sign(events)
+    over_stance = window_gather(right_drop_deg, events.contact_frame, events.stance_end_frame)
+    return {
+        "pelvic_drop_midstance_deg": sign * at_frames(right_drop_deg, events.midstance_frame),
+        "pelvic_drop_peak_deg": nan_max_rows(sign[:, None] * over_stance),
+    }
+
+
+def trunk_lean_deg(lean_left_deg: np.ndarray, events: StepEvents) -> dict[str, np.ndarray]:
+    """Lateral trunk lean toward the stance side at midstance, per step, degrees."""
+    return {
+        "trunk_lean_midstance_deg": stance_sign(events) * at_frames(lean_left_deg, events.midstance_frame)
+    }

@@ -1,0 +1,119 @@
+"""The one table of threshold bands that turns medians into verdicts, with the basis of each.
+
+Bands are ``normal < cut[0] <= mild < cut[1] <= moderate < cut[2] <= severe`` for metrics
+where higher is worse (reversed where lower is worse). No validated cut-off exists for any
+of these 2D video measures in running; every band here is a stated project choice,
+anchored where possible on the evidence summarised in docs/metrics.md. Change them by
+building a new :class:`ThresholdTable` (e.g. ``DEFAULT_THRESHOLDS.with_band(key, Band(...))``)
+and passing it in ``gait.engine.Config``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+BandName = Literal["normal", "mild", "moderate", "severe"]
+_NAMES: tuple[BandName, ...] = ("normal", "mild", "moderate", "severe")
+
+
+@dataclass(frozen=True)
+class Band:
+    """Cut points of one metric and why they are where they are.
+
+    Attributes
+    ----------
+    cuts : (float, float, float)
+        Boundaries normal|mild, mild|moderate, moderate|severe, in the metric's unit.
+    higher_is_worse : bool
+        False for metrics where a low value is the concern (cadence).
+    basis : str
+        Source or stated reasoning.
+    """
+
+    cuts: tuple[float, float, float]
+    higher_is_worse: bool = True
+    basis: str = ""
+
+    def classify(self, value: float) -> BandName | None:
+        """The band of ``value`` (None for NaN)."""
+        if not math.isfinite(value):
+            return None
+        v = value if self.higher_is_worse else -value
+        cuts = self.cuts if self.higher_is_worse else tuple(-c for c in self.cuts)
+        return _NAMES[sum(v >= c for c in cuts)]
+
+
+@dataclass(frozen=True)
+class ThresholdTable:
+    """Bands per metric key, and the detectable side-to-side difference per metric.
+
+    Attributes
+    ----------
+    bands : dict
+        Metric key -> :class:`Band`; metrics without a band get values but no verdict.
+    detectable_difference : dict
+        Metric key -> smallest left-right difference that is more than measurement noise,
+        in the metric's unit; only these metrics get asymmetry findings.
+    """
+
+    bands: dict[str, Band] = field(default_factory=dict)
+    detectable_difference: dict[str, float] = field(default_factory=dict)
+
+    def classify(self, key: str, value: float) -> BandName | None:
+        """Band of ``value`` for ``key``, None when the key has no band or the value is NaN."""
+        band = self.bands.get(key)
+        return band.classify(value) if band else None
+
+    def with_band(self, key: str, band: Band) -> ThresholdTable:
+        """A copy with ``key``'s band replaced."""
+        return replace(self, bands={**self.bands, key: band})
+
+
+_CPD_BASIS = (
+    "Project choice. 2D CPD smallest detectable difference 2.7-2.8 deg (Dingenen 2018), so bands are "
+    "about 3 deg wide; CPD predicted injury with odds up ~80%/deg (Bramah 2018, 3D). An open project "
+    "uses normal <2, mild 2-5, moderate 5-10, severe >10 without citation; hip joint centres from a "
+    "pose model move less than skin markers, and 2-5 deg is common in healthy runners, so 'normal' "
+    "here extends to 5 deg."
+)
+_HIP_ADD_BASIS = (
+    "Project choice. No validated 2D cut-off; bands are ~3 deg wide, the detectable difference of 2D "
+    "hip adduction (2.3-3.8 deg, Dingenen 2018); higher peak hip adduction is associated with "
+    "patellofemoral pain in female runners and is lowered by a higher step rate (Heiderscheit 2011)."
+)
+_OVERSTRIDE_BASIS = (
+    "Project choice. Overstriding = the foot landing well ahead of the centre of mass (Souza 2016); "
+    "no published cut-off in leg lengths. A landing ankle about a quarter leg length ahead of the hip "
+    "is typical of easy running; each band adds about 0.07 leg lengths (~6 cm)."
+)
+_SHANK_BASIS = (
+    "Project choice. A near-vertical shank at contact is the usual coaching target (Souza 2016); "
+    "2D shank angle detectable difference 2.2-4.8 deg (Dingenen 2018), so bands are 3-4 deg wide."
+)
+_CADENCE_BASIS = (
+    "Project choice. The source article's band is 170-180 steps/min, but cadence rises with speed and "
+    "falls with height; a +5-10% change is the evidence-based target (Heiderscheit 2011). Mild starts "
+    "more than ~5% below 170 and each band is a further ~6%."
+)
+
+#: The default table (see docs/metrics.md for the reasoning).
+DEFAULT_THRESHOLDS = ThresholdTable(
+    bands={
+        "pelvic_drop_midstance_deg": Band((5.0, 8.0, 11.0), basis=_CPD_BASIS),
+        "pelvic_drop_peak_deg": Band(
+            (6.0, 9.0, 12.0), basis=_CPD_BASIS + " Peak bands sit 1 deg above midstance."
+        ),
+        "hip_adduction_peak_deg": Band((12.0, 15.0, 18.0), basis=_HIP_ADD_BASIS),
+        "overstride_leg_lengths": Band((0.28, 0.35, 0.42), basis=_OVERSTRIDE_BASIS),
+        "shank_angle_ic_deg": Band((8.0, 12.0, 16.0), basis=_SHANK_BASIS),
+        "cadence_steps_per_min": Band((160.0, 150.0, 140.0), higher_is_worse=False, basis=_CADENCE_BASIS),
+    },
+    detectable_difference={
+        # Dingenen et al. 2018, one week apart: CPD 2.7-2.8, hip adduction 2.3-3.8 deg; ~3 deg used.
+        "pelvic_drop_midstance_deg": 3.0,
+        "pelvic_drop_peak_deg": 3.0,
+        "hip_adduction_peak_deg": 3.0,
+    },
+)

@@ -1,0 +1,98 @@
+"""View classification and gait events on synthetic runners whose event times are known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gait.events import classify_view, detect_steps, feet_in_view
+from gait.signal import clean_track
+from gait.track import LANDMARK_INDEX
+from tests.synthetic import make_run
+
+
+@pytest.mark.parametrize("view", ["rear", "front", "side_left", "side_right"])
+def test_view_is_classified(view: str) -> None:
+    track, _ = make_run(view=view, duration_s=4.0, noise_px=1.0)
+    estimate = classify_view(track)
+    assert estimate.view == view
+    assert estimate.confidence >= 0.8
+    assert estimate.reason
+
+
+@pytest.mark.parametrize(("view", "yaw_deg"), [("rear", 10.0), ("side_right", 12.0)])
+def test_a_slightly_turned_body_keeps_its_view(view: str, yaw_deg: float) -> None:
+    track, _ = make_run(view=view, duration_s=4.0, yaw_deg=yaw_deg)
+    assert classify_view(track).view == view
+
+
+def test_a_body_turned_45_degrees_is_oblique() -> None:
+    track, _ = make_run(view="rear", duration_s=4.0, yaw_deg=45.0)
+    assert classify_view(track).view == "oblique"
+
+
+def frames_of(times_s: np.ndarray, fps: float) -> np.ndarray:
+    return np.round(np.asarray(times_s) * fps).astype(int)
+
+
+def nearest_error_frames(found: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """For each true event, the frame distance to the nearest detected one."""
+    return np.min(np.abs(found[None, :] - truth[:, None]), axis=1)
+
+
+@pytest.mark.parametrize("view", ["side_right", "side_left"])
+def test_side_events_match_the_construction(view: str) -> None:
+    track, truth = make_run(view=view, duration_s=10.0, noise_px=0.5)
+    ev = detect_steps(clean_track(track).track, view, expected_step_s=60 / 170)
+    fps = track.fps
+    for side, is_left in (("left", True), ("right", False)):
+        mine = ev.is_left == is_left
+        inside = (truth.contact_s[side] > 0.3) & (truth.contact_s[side] < 9.5)
+        want = frames_of(truth.contact_s[side][inside], fps)
+        assert nearest_error_frames(ev.contact_frame[mine], want).max() <= 1
+        toe_off = ev.toe_off_frame[mine & (ev.toe_off_frame >= 0)]
+        assert nearest_error_frames(toe_off, frames_of(truth.toe_off_s[side][inside], fps)).max() <= 2
+        mid = ev.midstance_frame[mine & (ev.midstance_frame >= 0)]
+        assert nearest_error_frames(mid, frames_of(truth.midstance_s[side][inside], fps)).max() <= 1
+    assert np.all(ev.is_left[1:] != ev.is_left[:-1])  # steps alternate
+
+
+@pytest.mark.parametrize("view", ["rear", "front"])
+def test_frontal_midstance_and_sides(view: str) -> None:
+    track, truth = make_run(view=view, duration_s=10.0, noise_px=0.5)
+    ev = detect_steps(clean_track(track).track, view)
+    for side, is_left in (("left", True), ("right", False)):
+        mine = ev.is_left == is_left
+        inside = (truth.midstance_s[side] > 0.5) & (truth.midstance_s[side] < 9.5)
+        want = frames_of(truth.midstance_s[side][inside], track.fps)
+        assert nearest_error_frames(ev.midstance_frame[mine], want).max() <= 1
+        # the stance window holds the true midstance
+        assert np.all(ev.contact_frame[mine] <= ev.midstance_frame[mine])
+        assert np.all(ev.midstance_frame[mine] <= ev.stance_end_frame[mine])
+    assert (ev.toe_off_frame == -1).all()
+    assert np.all(ev.is_left[1:] != ev.is_left[:-1])
+
+
+def test_far_leg_jitter_adds_no_contacts() -> None:
+    """A noisy occluded far leg (side view) must not add spurious strikes."""
+    track, truth = make_run(view="side_right", duration_s=10.0)
+    rng = np.random.default_rng(3)
+    xy = track.xy_px.copy()
+    far = [LANDMARK_INDEX[f"left_{p}"] for p in ("knee", "ankle", "heel", "foot_index")]
+    xy[:, far] += rng.normal(0, 0.06 * 300, (track.n_frames, len(far), 2))  # 6% of the leg per frame
+    ev = detect_steps(clean_track(track.replace(xy_px=xy)).track, "side_right", expected_step_s=60 / 170)
+    n_true = sum(len(c) for c in truth.contact_s.values())
+    assert abs(ev.n - n_true) <= 1
+
+
+def test_feet_out_of_view_fall_back_to_knees() -> None:
+    track, _truth = make_run(view="side_right", duration_s=10.0)
+    presence = track.presence.copy()
+    feet = [LANDMARK_INDEX[f"{s}_{p}"] for s in ("left", "right") for p in ("ankle", "heel", "foot_index")]
+    presence[:, feet] = 0.4
+    hidden = track.replace(presence=presence)
+    assert feet_in_view(track) and not feet_in_view(hidden)
+    ev = detect_steps(clean_track(hidden).track, "side_right")
+    assert not ev.feet_visible
+    step_s = np.diff(ev.contact_frame) / track.fps
+    assert np.median(step_s) == pytest.approx(60 / 170, abs=1.5 / track.fps)
