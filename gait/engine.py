@@ -138,7 +138,8 @@ def analyse_track(
     metrics = summarise(
         values, events, view_est, vis, track.fps, agreement, cfg, tilt_unc, allow_verdicts=not walking
     )
-    notes = quality_notes(track, cleaned, view_est, events_spm, bounce_spm, tilt_deg, cfg, walking)
+    n_timed = int(np.isfinite(values["step_time_s"]).sum())
+    notes = quality_notes(track, n_timed, cleaned, view_est, events_spm, bounce_spm, tilt_deg, cfg, walking)
     return Analysis(
         view=view_est,
         fps=float(track.fps),
@@ -419,6 +420,7 @@ def event_traces(events: StepEvents, cleaned: CleanedTrack) -> dict[str, np.ndar
 
 def quality_notes(
     raw: PoseTrack,
+    n_steps: int,
     cleaned: CleanedTrack,
     view: ViewEstimate,
     events_spm: float,
@@ -429,6 +431,7 @@ def quality_notes(
 ) -> tuple[str, ...]:
     """Sentences on what limited the measurement, for the report."""
     notes = []
+    duration_s = raw.n_frames / raw.fps
     missing = 1.0 - float(np.mean(raw.person_found))
     if missing > 0.05:
         notes.append(f"No person in {100 * missing:.0f}% of frames.")
@@ -447,8 +450,8 @@ def quality_notes(
         )
     if np.isfinite(events_spm) and np.isfinite(bounce_spm):
         notes.append(
-            f"Cadence from steps {events_spm:.0f} steps/min; "
-            f"from the mid-hip bounce {bounce_spm:.0f} steps/min."
+            f"Cadence from the step events {events_spm:.0f} steps/min ({n_steps} steps); "
+            f"from the mid-hip bounce {bounce_spm:.0f} steps/min ({duration_s:.1f} s)."
         )
     if tilt_deg is None:
         notes.append(

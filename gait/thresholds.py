@@ -113,7 +113,6 @@ DEFAULT_THRESHOLDS = ThresholdTable(
     detectable_difference={
         # Dingenen et al. 2018, one week apart: CPD 2.7-2.8, hip adduction 2.3-3.8 deg; ~3 deg used.
         "pelvic_drop_midstance_deg": 3.0,
-        "pelvic_drop_peak_deg": 3.0,
         "hip_adduction_peak_deg": 3.0,
     },
 )

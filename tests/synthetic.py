@@ -213,7 +213,7 @@ def _swap_labels(values: np.ndarray, frames: np.ndarray, names: tuple[str, ...])
         values[frames, li], values[frames, ri] = values[frames, ri].copy(), values[frames, li].copy()
 
 
-def make_run(spec: RunnerSpec | None = None, **changes: object) -> tuple[PoseTrack, Truth]:
+def make_run(spec: RunnerSpec | None = None, /, **changes: object) -> tuple[PoseTrack, Truth]:
     """Build a synthetic PoseTrack and its ground truth.
 
     Parameters

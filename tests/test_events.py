@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from gait.analysis import View
 from gait.events import classify_view, detect_steps, feet_in_view
 from gait.signal import clean_track
 from gait.track import LANDMARK_INDEX
@@ -41,7 +42,7 @@ def nearest_error_frames(found: np.ndarray, truth: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("view", ["side_right", "side_left"])
-def test_side_events_match_the_construction(view: str) -> None:
+def test_side_events_match_the_construction(view: View) -> None:
     track, truth = make_run(view=view, duration_s=10.0, noise_px=0.5)
     ev = detect_steps(clean_track(track).track, view, expected_step_s=60 / 170)
     fps = track.fps
@@ -58,7 +59,7 @@ def test_side_events_match_the_construction(view: str) -> None:
 
 
 @pytest.mark.parametrize("view", ["rear", "front"])
-def test_frontal_midstance_and_sides(view: str) -> None:
+def test_frontal_midstance_and_sides(view: View) -> None:
     track, truth = make_run(view=view, duration_s=10.0, noise_px=0.5)
     ev = detect_steps(clean_track(track).track, view)
     for side, is_left in (("left", True), ("right", False)):
