@@ -32,6 +32,8 @@ WALKING_CADENCE_SPM = 130.0
 #: Step times further than this fraction from the median are left out of the mean (missed or
 #: spurious contacts make steps about half or twice as long).
 STEP_TIME_OUTLIER_FRACTION = 0.4
+#: Why a metric the view allows has no value: every step was left out (see the quality notes).
+NO_STEP_REASON = "no step of this clip could be measured; see the capture notes"
 #: Confidence factor applied to the far (partly occluded) leg in a side view.
 FAR_LEG_FACTOR = 0.8
 
@@ -65,6 +67,11 @@ class Config:
         Contact time and duty factor need at least this frame rate.
     unknown_tilt_deg : float
         Camera roll assumed when no tilt estimate is given (a hand-levelled phone).
+    min_hip_width_px : float
+        Frontal-plane values of a step whose hips are closer than this in the image (a runner far
+        away) are left out: 1 px of landmark error across 12 px of pelvis is 4.8 deg, beyond the
+        detectable difference (about 3 deg). Medians over many steps hold up to about 15 px (the
+        half-size metamorphic test), so the cut is set below that.
     thresholds : ThresholdTable
         Bands and detectable differences.
     """
@@ -79,6 +86,7 @@ class Config:
     min_person_s: float = 1.0
     min_contact_fps: float = 25.0
     unknown_tilt_deg: float = 2.0
+    min_hip_width_px: float = 12.0
     thresholds: ThresholdTable = field(default_factory=lambda: DEFAULT_THRESHOLDS)
 
 
@@ -128,7 +136,12 @@ def analyse_track(
     leg_step_px = stance_leg_length_px(
         per_leg(signals, "leg_length", "px"), events.contact_frame, events.stance_end_frame, events.leg_column
     )
-    values = step_values(signals, ctrack.time_s, events, view_est.view, leg_step_px)
+    values, n_small = drop_small_frontal_steps(
+        step_values(signals, ctrack.time_s, events, view_est.view, leg_step_px),
+        ctrack.xy_px,
+        events.midstance_frame,
+        cfg.min_hip_width_px,
+    )
     bounce_spm = cadence.bounce_cadence_spm(signals["mid_hip_y_px"], ctrack.fps)
     events_spm = _cadence_from_mean_step(values["step_time_s"])
     agreement = cadence.agreement_factor(events_spm, bounce_spm)
@@ -140,6 +153,11 @@ def analyse_track(
     )
     n_timed = int(np.isfinite(values["step_time_s"]).sum())
     notes = quality_notes(track, n_timed, cleaned, view_est, events_spm, bounce_spm, tilt_deg, cfg, walking)
+    if n_small:
+        notes += (
+            f"{n_small} of {events.n} steps were left out of the frontal-plane angles: the runner was too far"
+            f" away (hips under {cfg.min_hip_width_px:.0f} px apart in the image).",
+        )
     return Analysis(
         view=view_est,
         fps=float(track.fps),
@@ -248,6 +266,22 @@ def step_values(
     return values
 
 
+def drop_small_frontal_steps(
+    values: dict[str, np.ndarray], xy: np.ndarray, midstance_frame: np.ndarray, min_hip_width_px: float
+) -> tuple[dict[str, np.ndarray], int]:
+    """Blank the frontal-plane values of steps whose hips are under ``min_hip_width_px`` apart at midstance.
+
+    Returns the new values and how many steps were blanked (0 outside frontal views).
+    """
+    frontal_keys = [k for k in values if k in CATALOGUE and CATALOGUE[k].views <= FRONTAL]
+    if not frontal_keys or not len(midstance_frame):
+        return values, 0
+    hips = xy[midstance_frame][:, [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]]
+    small = ~(np.linalg.norm(hips[:, 0] - hips[:, 1], axis=1) >= min_hip_width_px)  # NaN counts as small
+    blanked = {k: np.where(small, np.nan, v) if k in frontal_keys else v for k, v in values.items()}
+    return blanked, int(small.sum())
+
+
 def to_steps(events: StepEvents, values: dict[str, np.ndarray], time_s: np.ndarray) -> Steps:
     """The public :class:`Steps` table from the events and per-step values."""
     return Steps(
@@ -316,6 +350,9 @@ def summarise(
         if key == "cadence_steps_per_min":
             sides["both"] = replace(sides["both"], median=_cadence_from_mean_step(values["step_time_s"]))
         for summary in sides.values():
+            if summary.n_steps == 0:
+                out.append(replace(summary, measurable=False, reason=NO_STEP_REASON))
+                continue
             band = verdict_band(summary, cfg.thresholds, tilt_uncertainty_deg, cfg.min_steps_for_verdict)
             out.append(replace(summary, band=band if allow_verdicts else None))
     return tuple(out)

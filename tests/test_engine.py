@@ -397,3 +397,16 @@ def test_real_side_clip_every_second_frame(tmp_path: Path, track_of: Callable[[P
     assert median(half, "cadence_steps_per_min") == pytest.approx(
         median(full, "cadence_steps_per_min"), rel=0.02
     )
+
+
+def test_frontal_angles_leave_out_steps_where_the_runner_is_too_small() -> None:
+    """Hips under 12 px apart: one pixel of error is ~5 deg of pelvic drop, so those steps are left out."""
+    big, _ = make_run(view="rear", leg_length_px=300.0)
+    assert not any("too far away" in n for n in analyse_track(big).quality_notes)
+    hip_width_px = np.linalg.norm(big.xy_px[0, 23] - big.xy_px[0, 24])
+    small, _ = make_run(view="rear", leg_length_px=300.0 * 9.0 / hip_width_px)  # hips ~9 px apart
+    a = analyse_track(small)
+    assert any("too far away" in n for n in a.quality_notes)
+    m = a.metric("pelvic_drop_midstance_deg", "left")
+    assert m is not None and m.n_steps == 0 and not m.measurable and "no step" in m.reason
+    assert median(a, "cadence_steps_per_min") == pytest.approx(170, abs=1)  # timing is still measured
