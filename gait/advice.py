@@ -28,7 +28,7 @@ from gait.analysis import Finding, MetricSummary
 Kind = Literal["exercise", "form", "load", "avoid", "symptom", "red_flag", "general"]
 
 #: Finding codes that mean the hip does not hold the pelvis level in single-leg stance.
-HIP_CONTROL_CODES = frozenset({"pelvic_drop_high", "hip_adduction_high", "femoral_adduction_high"})
+HIP_CONTROL_CODES = frozenset({"pelvic_drop_high", "hip_adduction_high"})
 #: Metric-key prefixes whose left-right asymmetry also calls for hip-control work.
 HIP_CONTROL_PREFIXES = ("pelvic_drop", "hip_adduction", "femoral_adduction")
 #: Finding codes that a quicker, shorter step answers (a forward-tilted shank at contact is overstriding too).

@@ -19,15 +19,13 @@ from gait.advice import SYMPTOMS, parse_symptoms
 from gait.analysis import Analysis, View
 from gait.batch import run_batch
 from gait.cache import default_cache_dir
-from gait.engine import Config
 from gait.errors import GaitError
 from gait.pipeline import AnalyseOptions
+from gait.thresholds import MIN_STEPS_FOR_VERDICT
 from gait.video import probe
 
 #: Views a user may force with --view.
 VIEWS = tuple(v for v in get_args(View) if v != "oblique")
-#: Fewer steps on a side give a value but no verdict (mirrors the engine's default).
-MIN_VERDICT_STEPS = Config().min_steps_for_verdict
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Video gait analysis for runners.")
 console = Console(stderr=True)
@@ -118,7 +116,8 @@ def metrics_table(analysis: Analysis) -> Table:
         table.add_column(escape(column), justify=justify)  # type: ignore[arg-type]
     for m in analysis.metrics:
         if m.measurable:
-            verdict = m.band or ("no verdict (<7 steps)" if m.n_steps < MIN_VERDICT_STEPS else "-")
+            few = m.n_steps < MIN_STEPS_FOR_VERDICT
+            verdict = m.band or (f"no verdict (<{MIN_STEPS_FOR_VERDICT} steps)" if few else "-")
             table.add_row(
                 escape(f"{m.label} [{m.unit}]"),
                 m.side,

@@ -24,7 +24,7 @@ from gait.metrics import cadence, hip, pelvis, stride
 from gait.metrics.catalogue import CATALOGUE, FRONTAL, SIDE, MetricInfo, not_measurable_reason
 from gait.metrics.common import USED_LANDMARKS, leg_length_px, mid_hip_px, stance_leg_length_px
 from gait.signal import CleanedTrack, clean_track
-from gait.thresholds import DEFAULT_THRESHOLDS, ThresholdTable
+from gait.thresholds import DEFAULT_THRESHOLDS, MIN_STEPS_FOR_VERDICT, ThresholdTable
 from gait.track import LANDMARK_INDEX, PoseTrack
 
 #: Below this cadence the clip is probably walking (or slowed down); running bands do not apply.
@@ -81,7 +81,7 @@ class Config:
     cutoff_hz: float | None = None
     min_step_time_s: float = 0.2
     max_step_time_s: float = 1.0
-    min_steps_for_verdict: int = 7
+    min_steps_for_verdict: int = MIN_STEPS_FOR_VERDICT
     min_steps: int = 2
     min_person_s: float = 1.0
     min_contact_fps: float = 25.0

@@ -14,6 +14,10 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+#: Fewer steps on a side give values but no verdict: Dingenen et al. 2018 needed 6.3 +- 0.3 steps
+#: for a stable mean of 2D pelvic drop.
+MIN_STEPS_FOR_VERDICT = 7
+
 BandName = Literal["normal", "mild", "moderate", "severe"]
 _NAMES: tuple[BandName, ...] = ("normal", "mild", "moderate", "severe")
 

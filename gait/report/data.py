@@ -40,6 +40,7 @@ from gait import __version__
 from gait.advice import NOT_A_DIAGNOSIS, AdviceItem
 from gait.analysis import Analysis, Finding, MetricSummary, jsonable
 from gait.fsutil import atomic_path
+from gait.thresholds import MIN_STEPS_FOR_VERDICT
 from gait.track import LANDMARK_INDEX
 from gait.video import VideoInfo
 
@@ -54,8 +55,6 @@ UNIT_SUFFIXES: dict[str, str] = {
     "%": "_pct",
     "px": "_px",
 }
-#: Steps per side needed for a stable median (Dingenen et al. 2018 needed about 6.3).
-MIN_STEPS_PER_SIDE = 7
 #: Order of severity, mildest first.
 SEVERITY_ORDER = ("mild", "moderate", "severe")
 #: Per-step timing metrics: a still frame says nothing about them.
@@ -269,9 +268,9 @@ def _tilt_check(tilt_deg: float | None, view: str) -> CaptureCheck:
 def _steps_check(analysis: Analysis) -> CaptureCheck:
     left, right = (int(np.sum(analysis.steps.side == s)) for s in ("left", "right"))
     fewest = min(left, right)
-    status: Status = "good" if fewest >= MIN_STEPS_PER_SIDE else "fair" if fewest >= 4 else "poor"
+    status: Status = "good" if fewest >= MIN_STEPS_FOR_VERDICT else "fair" if fewest >= 4 else "poor"
     tip = (
-        f"Record at least 15-20 s of steady running: {MIN_STEPS_PER_SIDE} or more steps per side give "
+        f"Record at least 15-20 s of steady running: {MIN_STEPS_FOR_VERDICT} or more steps per side give "
         "a stable median and allow a verdict."
     )
     return CaptureCheck("Steps", f"{left} left, {right} right", status, tip)
