@@ -34,6 +34,9 @@ WALKING_CADENCE_SPM = 130.0
 STEP_TIME_OUTLIER_FRACTION = 0.4
 #: Why a metric the view allows has no value: every step was left out (see the quality notes).
 NO_STEP_REASON = "no step of this clip could be measured; see the capture notes"
+#: Hips at least this far apart in the image give frontal angles full confidence: one pixel of
+#: landmark error is then 1.4 deg, half the detectable difference; narrower hips scale it down.
+SHARP_HIP_WIDTH_PX = 40.0
 #: Confidence factor applied to the far (partly occluded) leg in a side view.
 FAR_LEG_FACTOR = 0.8
 
@@ -269,7 +272,7 @@ def step_values(
 def drop_small_frontal_steps(
     values: dict[str, np.ndarray], xy: np.ndarray, midstance_frame: np.ndarray, min_hip_width_px: float
 ) -> tuple[dict[str, np.ndarray], int]:
-    """Blank the frontal-plane values of steps whose hips are under ``min_hip_width_px`` apart at midstance.
+    """Add each step's ``hip_width_px`` at midstance; blank frontal values of steps narrower than the minimum.
 
     Returns the new values and how many steps were blanked (0 outside frontal views).
     """
@@ -277,9 +280,10 @@ def drop_small_frontal_steps(
     if not frontal_keys or not len(midstance_frame):
         return values, 0
     hips = xy[midstance_frame][:, [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]]
-    small = ~(np.linalg.norm(hips[:, 0] - hips[:, 1], axis=1) >= min_hip_width_px)  # NaN counts as small
+    width_px = np.linalg.norm(hips[:, 0] - hips[:, 1], axis=1)
+    small = ~(width_px >= min_hip_width_px)  # NaN counts as small
     blanked = {k: np.where(small, np.nan, v) if k in frontal_keys else v for k, v in values.items()}
-    return blanked, int(small.sum())
+    return blanked | {"hip_width_px": width_px}, int(small.sum())
 
 
 def to_steps(events: StepEvents, values: dict[str, np.ndarray], time_s: np.ndarray) -> Steps:
@@ -341,8 +345,9 @@ def summarise(
         if reason:
             out.extend(_unmeasurable(info, side, reason) for side in _sides(info))
             continue
+        hip_width = values.get("hip_width_px") if info.views <= FRONTAL else None
         sides = {
-            side: _summary(info, side, values[key], events, view, vis, fps, agreement, cfg)
+            side: _summary(info, side, values[key], events, view, vis, fps, agreement, cfg, hip_width)
             for side in _sides(info)
         }
         if info.per_side:
@@ -411,10 +416,15 @@ def _summary(
     fps: float,
     agreement: float,
     cfg: Config,
+    hip_width_px: np.ndarray | None = None,
 ) -> MetricSummary:
-    """Summary of one metric on one side (or both) with its confidence and notes."""
+    """Summary of one metric on one side (or both) with its confidence and notes.
+
+    ``hip_width_px`` (per step, frontal metrics only) lowers the confidence when the runner is small.
+    """
     on_side = np.ones(events.n, bool) if side == "both" else (events.is_left == (side == "left"))
-    v = per_step[on_side & np.isfinite(per_step)]
+    used = on_side & np.isfinite(per_step)
+    v = per_step[used]
     n = int(v.size)
     median, q1, q3 = (float(x) for x in np.percentile(v, [50, 25, 75])) if n else (np.nan,) * 3
     factors = {
@@ -426,6 +436,11 @@ def _summary(
         "step events and the mid-hip bounce disagree on cadence": agreement,
         "far leg in a side view (partly hidden)": _far_leg_factor(view.view, side),
     }
+    if hip_width_px is not None and used.any():
+        width = float(np.median(hip_width_px[used]))
+        factors[f"runner small in the image (hips {width:.0f} px apart)"] = min(
+            1.0, width / SHARP_HIP_WIDTH_PX
+        )
     notes = [text for text, f in factors.items() if f < 0.95]
     if info.caveat:
         notes.append(info.caveat)

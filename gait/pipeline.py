@@ -190,11 +190,16 @@ def annotated_outputs(
     A second decoding pass over the clip: drawing needs the whole clip's events and medians.
     """
     assert analysis.track is not None
-    annotate = Annotator(analysis, analysis.track, blur_faces=options.blur_faces).annotate
+    track = analysis.track
+    annotate = Annotator(analysis, track, blur_faces=options.blur_faces).annotate
     worst = worst_step(analysis)
     if not options.write_video:
         frames = frames_at(video, [worst.frame]) if worst else []
-        return annotate(frames[0].bgr, frames[0].index) if frames else None
+        return (
+            crop_to_runner(annotate(frames[0].bgr, frames[0].index), track, frames[0].index)
+            if frames
+            else None
+        )
     still = None
     size = (info.width_px, info.height_px)
     with contextlib.ExitStack() as stack:
@@ -209,10 +214,27 @@ def annotated_outputs(
         for frame in iter_frames(video, info):
             drawn = annotate(frame.bgr, frame.index)
             if worst and frame.index == worst.frame:
-                still = drawn.copy()
+                still = crop_to_runner(drawn, track, frame.index)
             for writer in writers:
                 writer.write(drawn)
     return still
+
+
+def crop_to_runner(bgr: np.ndarray, track: PoseTrack, index: int) -> np.ndarray:
+    """The part of a frame around the runner (a copy), so the report's still shows the body, not the scenery.
+
+    The box is the runner's, widened by a third, and at least half the frame's height (the drawing is
+    sized for the whole frame, so zooming further would blow it up), within the frame.
+    """
+    if not track.person_found[index]:
+        return bgr.copy()
+    height, width = bgr.shape[:2]
+    x0, y0, x1, y1 = person_box(track, index, margin=0.33)
+    grow = max(0, height // 2 - (y1 - y0)) / 2
+    y0, y1 = int(y0 - grow), int(y1 + grow)
+    x_mid, half_w = (x0 + x1) / 2, max(x1 - x0, (y1 - y0) * 0.5) / 2
+    x0, x1 = int(x_mid - half_w), int(x_mid + half_w)
+    return bgr[max(y0, 0) : min(y1, height), max(x0, 0) : min(x1, width)].copy()
 
 
 def publish(staging: Path, out_dir: Path) -> dict[str, Path]:

@@ -410,3 +410,16 @@ def test_frontal_angles_leave_out_steps_where_the_runner_is_too_small() -> None:
     m = a.metric("pelvic_drop_midstance_deg", "left")
     assert m is not None and m.n_steps == 0 and not m.measurable and "no step" in m.reason
     assert median(a, "cadence_steps_per_min") == pytest.approx(170, abs=1)  # timing is still measured
+
+
+def test_a_small_runner_lowers_frontal_confidence() -> None:
+    big, _ = make_run(view="rear", leg_length_px=300.0)
+    hip_width_px = np.linalg.norm(big.xy_px[0, 23] - big.xy_px[0, 24])
+    assert hip_width_px >= 40  # the synthetic runner's hips are wide enough for full confidence
+    small, _ = make_run(view="rear", leg_length_px=300.0 * 20.0 / hip_width_px)  # hips ~20 px apart
+    full = analyse_track(big).metric("pelvic_drop_midstance_deg", "left")
+    half = analyse_track(small).metric("pelvic_drop_midstance_deg", "left")
+    assert full is not None and half is not None
+    assert full.confidence >= 0.95 and not any("runner small" in n for n in full.notes)
+    assert half.confidence == pytest.approx(full.confidence * 20.0 / 40.0, abs=0.05)
+    assert any("runner small" in n for n in half.notes)

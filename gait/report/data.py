@@ -187,10 +187,17 @@ def worst_step(analysis: Analysis) -> WorstStep | None:
 
     Timing findings (cadence, step time) have no telling still, so they are passed over; with
     no other finding the view's main metric is used. Values beyond the upper Tukey fence
-    (Q3 + 1.5 IQR of that side's steps) are treated as tracking glitches and skipped. Returns
-    None when no step has a value.
+    (Q3 + 1.5 IQR of that side's steps) are treated as tracking glitches and skipped, and so
+    are steps where the runner is smaller than usual in the picture (hip width under the
+    clip's median), so the still shows a well-resolved step. Returns None when no step has a value.
     """
     steps = analysis.steps
+    hip_width_px = steps.values.get("hip_width_px")
+    well_resolved = (
+        hip_width_px >= np.nanmedian(hip_width_px)
+        if hip_width_px is not None and np.isfinite(hip_width_px).any()
+        else np.ones(steps.n, bool)
+    )
     ranked = sorted(
         (f for f in analysis.findings if f.metric_key in steps.values and f.metric_key not in TIMING_KEYS),
         key=lambda f: SEVERITY_ORDER.index(f.severity) if f.severity in SEVERITY_ORDER else -1,
@@ -205,7 +212,10 @@ def worst_step(analysis: Analysis) -> WorstStep | None:
         if not finite.size:
             continue
         q1, q3 = np.percentile(finite, [25, 75])
-        index = int(np.nanargmax(np.where(values <= q3 + 1.5 * (q3 - q1), values, np.nan)))
+        credible = np.where((values <= q3 + 1.5 * (q3 - q1)) & well_resolved, values, np.nan)
+        if not np.isfinite(credible).any():
+            continue
+        index = int(np.nanargmax(credible))
         at_contact = key.endswith("_ic_deg") or key.startswith("overstride")
         frame = steps.contact_frame[index] if at_contact else steps.midstance_frame[index]
         summary = next((m for m in analysis.metrics if m.key == key), None)
