@@ -238,8 +238,15 @@ def crop_to_runner(bgr: np.ndarray, track: PoseTrack, index: int) -> np.ndarray:
 
 
 def publish(staging: Path, out_dir: Path) -> dict[str, Path]:
-    """Move every file of ``staging`` into ``out_dir`` (replacing older ones); return them by stem."""
+    """Move every file of ``staging`` into ``out_dir`` (replacing older ones); return them by stem.
+
+    Videos of an earlier run that this run did not make (``--no-video``, no ``--slow``) are removed,
+    so no old video sits beside a new report.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
+    for name in (ANNOTATED_VIDEO, SLOW_VIDEO):
+        if not (staging / name).exists():
+            (out_dir / name).unlink(missing_ok=True)
     paths = {}
     for path in sorted(staging.iterdir()):
         target = out_dir / path.name

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from gait import cli
 from gait.cli import app
 from gait.errors import AnalysisError
-from gait.pipeline import AnalyseOptions, AnalyseResult, analyse_video
+from gait.pipeline import AnalyseOptions, AnalyseResult, analyse_video, publish
 from gait.video import iter_frames, probe
 from tests.conftest import real_clip, write_clip
 
@@ -116,3 +116,15 @@ def test_cli_analyse_prints_units_and_steps(tmp_path: Path, monkeypatch: pytest.
     assert "Cadence [steps/min]" in result.output and "[leg lengths]" in result.output
     assert "not measured:" in result.output  # pelvic drop in a side view says why
     assert not (tmp_path / "o" / "annotated.mp4").exists()
+
+
+def test_rerun_without_video_removes_the_old_video(tmp_path: Path) -> None:
+    staging, out = tmp_path / "staging", tmp_path / "out"
+    staging.mkdir()
+    out.mkdir()
+    (out / "annotated.mp4").write_bytes(b"old")
+    (out / "annotated_slow.mp4").write_bytes(b"old")
+    (staging / "report.html").write_text("new")
+    paths = publish(staging, out)
+    assert sorted(p.name for p in out.iterdir()) == ["report.html"]
+    assert paths == {"report": out / "report.html"}
