@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from gait.analysis import Analysis, MetricSummary, Side, Steps, View, ViewEstimate
-from gait.errors import AnalysisError, NoPersonError
+from gait.errors import AnalysisError, NoPersonInTrackError
 from gait.events import (
     StepEvents,
     classify_view,
@@ -39,10 +39,6 @@ NO_STEP_REASON = "no step of this clip could be measured; see the capture notes"
 SHARP_HIP_WIDTH_PX = 40.0
 #: Confidence factor applied to the far (partly occluded) leg in a side view.
 FAR_LEG_FACTOR = 0.8
-
-
-class NoPersonInTrackError(NoPersonError, AnalysisError):
-    """The track holds (almost) no frame with a person: both a NoPersonError and an AnalysisError."""
 
 
 @dataclass(frozen=True)

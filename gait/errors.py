@@ -27,3 +27,7 @@ class CacheError(GaitError):
 
 class AnalysisError(GaitError):
     """The clip cannot give the requested measurement (wrong view, too few steps)."""
+
+
+class NoPersonInTrackError(NoPersonError, AnalysisError):
+    """A pose track holds too little time with a person to analyse: both kinds of error at once."""

@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gait.analysis import Analysis
-from gait.engine import Config, NoPersonInTrackError, analyse_track
-from gait.errors import AnalysisError, NoPersonError
+from gait.engine import Config, analyse_track
+from gait.errors import AnalysisError, NoPersonError, NoPersonInTrackError
 from gait.track import PoseTrack
 from tests.synthetic import make_run, mirror_track, rotate_track
 
