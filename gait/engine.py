@@ -135,11 +135,12 @@ def analyse_track(
     leg_step_px = stance_leg_length_px(
         per_leg(signals, "leg_length", "px"), events.contact_frame, events.stance_end_frame, events.leg_column
     )
+    cuts = [int(c) for c in track.meta.get("cut_frames", [])]
+    values, n_across = drop_steps_across_cuts(
+        step_values(signals, ctrack.time_s, events, view_est.view, leg_step_px), events, cuts
+    )
     values, n_small = drop_small_frontal_steps(
-        step_values(signals, ctrack.time_s, events, view_est.view, leg_step_px),
-        ctrack.xy_px,
-        events.midstance_frame,
-        cfg.min_hip_width_px,
+        values, ctrack.xy_px, events.midstance_frame, cfg.min_hip_width_px
     )
     bounce_spm = cadence.bounce_cadence_spm(signals["mid_hip_y_px"], ctrack.fps)
     events_spm = _cadence_from_mean_step(values["step_time_s"])
@@ -152,6 +153,12 @@ def analyse_track(
     )
     n_timed = int(np.isfinite(values["step_time_s"]).sum())
     notes = quality_notes(track, n_timed, cleaned, view_est, events_spm, bounce_spm, tilt_deg, cfg, walking)
+    if cuts:
+        at = ", ".join(f"{track.time_s[c]:.1f} s" for c in cuts)
+        notes += (
+            f"The clip is cut between {len(cuts) + 1} shots (at {at}): the {n_across} steps spanning a cut"
+            " were left out, and the shots may differ in place and pace.",
+        )
     if n_small:
         notes += (
             f"{n_small} of {events.n} steps were left out of the frontal-plane angles: the runner was too far"
@@ -263,6 +270,22 @@ def step_values(
         values |= stride.timing_metrics(time_s, events)
         values |= stride.vertical_oscillation(signals["mid_hip_y_px"], events, leg_px)
     return values
+
+
+def drop_steps_across_cuts(
+    values: dict[str, np.ndarray], events: StepEvents, cut_frames: list[int]
+) -> tuple[dict[str, np.ndarray], int]:
+    """Blank every value of the steps (and strides) that span a hard cut between shots.
+
+    Their timing and their angles would mix two shots. Returns the new values and how many
+    steps were blanked.
+    """
+    cuts = np.asarray(cut_frames, int)
+    if not cuts.size or not events.n:
+        return values, 0
+    last = np.maximum(events.end_frame, events.next_same_frame)
+    spans = ((events.contact_frame[:, None] < cuts) & (cuts <= last[:, None])).any(axis=1)
+    return {k: np.where(spans, np.nan, v) for k, v in values.items()}, int(spans.sum())
 
 
 def drop_small_frontal_steps(

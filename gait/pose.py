@@ -17,6 +17,7 @@ import mediapipe as mp
 import numpy as np
 from mediapipe.tasks.python import BaseOptions, vision
 
+from gait import shots
 from gait.errors import ModelError, NoPersonError
 from gait.fsutil import sha256_file
 from gait.models import ResolvedModel, resolve_model
@@ -121,15 +122,23 @@ def track_from_detections(
 
 def detect_frames(
     frames: Iterable[Frame], estimator: PoseEstimator, on_frame: Callable[[int], None] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Run the estimator over frames: (frames, 33, 7) detections and (frames,) times in seconds."""
-    rows, times = [], []
+) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Run the estimator over frames.
+
+    Returns (frames, 33, 7) detections, (frames,) times in seconds, and the frames that start a
+    new shot (hard cuts, found in the same pass from thumbnails).
+    """
+    rows, times, changes = [], [], []
+    previous = None
     for frame in frames:
         rows.append(estimator.detect(frame.bgr, frame.time_s))
         times.append(frame.time_s)
+        current = shots.thumbnail(frame.bgr)
+        changes.append(shots.change(previous, current))
+        previous = current
         if on_frame is not None:
             on_frame(frame.index)
-    return np.stack(rows), np.asarray(times)
+    return np.stack(rows), np.asarray(times), shots.cut_frames(np.asarray(changes))
 
 
 def extract_track(
@@ -148,8 +157,13 @@ def extract_track(
     info = probe(path)
     resolved = resolve_model(model)
     with PoseEstimator(resolved, max_side_px) as estimator:
-        detections, time_s = detect_frames(iter_frames(path, info), estimator, on_frame)
-    meta = {"max_side_px": max_side_px, "model_sha256": resolved.sha256, "rotation_deg": info.rotation_deg}
+        detections, time_s, cuts = detect_frames(iter_frames(path, info), estimator, on_frame)
+    meta = {
+        "max_side_px": max_side_px,
+        "model_sha256": resolved.sha256,
+        "rotation_deg": info.rotation_deg,
+        "cut_frames": cuts,
+    }
     track = track_from_detections(
         detections, time_s, info, source_sha256 or sha256_file(path), resolved.name, meta
     )

@@ -56,7 +56,7 @@ LANDMARK_NAMES: tuple[str, ...] = (
 LANDMARK_INDEX: dict[str, int] = {name: i for i, name in enumerate(LANDMARK_NAMES)}
 
 #: Version of the ``.npz`` layout; a cache written by another version is rebuilt.
-TRACK_FORMAT_VERSION = 1
+TRACK_FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,7 +85,8 @@ class PoseTrack:
     model : str
         Pose model used ("full", "heavy" or a file name).
     meta : dict
-        Free-form, JSON-serialisable facts (e.g. settings, rotation).
+        JSON-serialisable facts: the settings, the rotation, and ``cut_frames`` (frames that start
+        a new shot of an edited clip).
     """
 
     xy_px: np.ndarray
