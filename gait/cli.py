@@ -20,7 +20,7 @@ from gait.analysis import Analysis, View
 from gait.batch import run_batch
 from gait.cache import default_cache_dir
 from gait.errors import GaitError
-from gait.pipeline import AnalyseOptions
+from gait.pipeline import NEEDS, AnalyseOptions
 from gait.thresholds import MIN_STEPS_FOR_VERDICT
 from gait.video import probe
 
@@ -150,6 +150,10 @@ def analyse(
     blur_faces: Annotated[bool, typer.Option("--blur-faces", help="Blur the head in the video.")] = False,
     no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated video.")] = False,
     max_height: Annotated[int | None, typer.Option(help="Cap the annotated video's height, pixels.")] = None,
+    need: Annotated[
+        str,
+        typer.Option(help="Fail unless these can be measured, comma-separated: " + ", ".join(NEEDS) + "."),
+    ] = "",
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Measure VIDEO and write the annotated video, summary.json, steps.csv and report.html into OUT."""
@@ -161,6 +165,11 @@ def analyse(
         symptom_codes = tuple(sorted(parse_symptoms(s for s in symptoms.split(",") if s.strip())))
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--symptoms") from exc
+    needs = tuple(n.strip() for n in need.split(",") if n.strip())
+    if unknown := [n for n in needs if n not in NEEDS]:
+        raise typer.BadParameter(
+            f"{', '.join(unknown)}: choose from {', '.join(NEEDS)}.", param_hint="--need"
+        )
     try:
         options = AnalyseOptions(
             model=model,
@@ -171,6 +180,7 @@ def analyse(
             write_video=not no_video,
             max_height_px=max_height,
             cache_dir=None if no_cache else default_cache_dir(),
+            need=needs,
         )
         with frame_progress(video) as on_frame:
             result = pipeline.analyse_video(video, out, options, on_frame=on_frame)

@@ -34,6 +34,8 @@ WALKING_CADENCE_SPM = 130.0
 STEP_TIME_OUTLIER_FRACTION = 0.4
 #: Why a metric the view allows has no value: every step was left out (see the quality notes).
 NO_STEP_REASON = "no step of this clip could be measured; see the capture notes"
+#: Reason of a view forced with --view that the clip does not contradict.
+USER_VIEW_REASON = "set by the user"
 #: Hips at least this far apart in the image give frontal angles full confidence: one pixel of
 #: landmark error is then 1.4 deg, half the detectable difference; narrower hips scale it down.
 SHARP_HIP_WIDTH_PX = 40.0
@@ -127,7 +129,7 @@ def analyse_track(
         landmarks=[int(i) for i in USED_LANDMARKS],
     )
     ctrack = cleaned.track
-    view_est = ViewEstimate(view, 1.0, "set by the user", overridden=True) if view else classify_view(ctrack)
+    view_est = user_view(view, classify_view(ctrack)) if view else classify_view(ctrack)
     expected_step_s = 1.0 / cleaned.step_frequency_hz if cleaned.step_frequency_hz > 0 else float("nan")
     events = detect_steps(ctrack, view_est.view, cfg.min_step_time_s, cfg.max_step_time_s, expected_step_s)
     _require_steps(events, track, cfg)
@@ -179,6 +181,16 @@ def analyse_track(
         track=ctrack,
         raw_track=track,
     )
+
+
+def user_view(view: View, detected: ViewEstimate) -> ViewEstimate:
+    """The view the user forced, with a warning in its reason when the clip clearly looks otherwise."""
+    reason = USER_VIEW_REASON
+    if detected.view != view and detected.confidence >= 0.6:
+        reason += (
+            f"; the clip looks like a {detected.view} view ({detected.confidence:.0%}): {detected.reason}"
+        )
+    return ViewEstimate(view, 1.0, reason, overridden=True)
 
 
 def _require_person(track: PoseTrack, cfg: Config) -> None:
@@ -515,6 +527,8 @@ def quality_notes(
         share = cleaned.dropped_points / max(raw.xy_px.size, 1)
         notes.append(f"{100 * share:.1f}% of landmark coordinates were dropped for low visibility.")
     notes.append(f"Low-pass filter at {cleaned.cutoff_hz:.1f} Hz (zero-phase Butterworth).")
+    if view.overridden and view.reason != USER_VIEW_REASON:
+        notes.append(f"The view was {view.reason}.")
     if not view.overridden and view.confidence < 0.6:
         notes.append(
             f"The camera view is uncertain ({view.view}, confidence {view.confidence:.2f}): {view.reason}."

@@ -16,6 +16,7 @@ from gait import cache
 from gait.advice import build_advice
 from gait.analysis import Analysis, View
 from gait.engine import analyse_track
+from gait.errors import AnalysisError
 from gait.fsutil import atomic_path, sha256_file
 from gait.models import resolve_model
 from gait.pose import DEFAULT_MAX_SIDE_PX, extract_track
@@ -28,6 +29,13 @@ from gait.video_out import H264Writer
 
 #: Frames sampled across the clip to estimate the camera tilt.
 TILT_SAMPLE_FRAMES = 8
+#: Measurements a user can insist on with ``--need``: name -> the metric key that must be measurable.
+NEEDS: dict[str, str] = {
+    "pelvic-drop": "pelvic_drop_midstance_deg",
+    "hip-adduction": "hip_adduction_peak_deg",
+    "overstriding": "overstride_leg_lengths",
+    "cadence": "cadence_steps_per_min",
+}
 #: Name of the annotated video (and its slow-motion copy) in the output folder.
 ANNOTATED_VIDEO = "annotated.mp4"
 SLOW_VIDEO = "annotated_slow.mp4"
@@ -113,6 +121,7 @@ class AnalyseOptions:
     write_video: bool = True
     max_height_px: int | None = None
     cache_dir: Path | None = field(default=None)
+    need: tuple[str, ...] = ()  # names from NEEDS that must be measurable, else nothing is written
 
 
 @dataclass(frozen=True)
@@ -145,6 +154,7 @@ def analyse_video(
     result = pose_track(video, options.model, options.cache_dir, on_frame=on_frame)
     tilt = camera_tilt(video, result.track)
     analysis = analyse_track(result.track, view=options.view, tilt_deg=tilt.tilt_deg if tilt else None)
+    require_measurable(analysis, options.need)
     advice = build_advice(analysis.findings, analysis.metrics, options.symptoms)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
@@ -163,6 +173,15 @@ def analyse_video(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return AnalyseResult(analysis, result.info, paths, result.from_cache)
+
+
+def require_measurable(analysis: Analysis, needs: tuple[str, ...]) -> None:
+    """Raise AnalysisError, naming the reason and the fix, when a needed measurement has no value."""
+    for need in needs:
+        summary = analysis.metric(NEEDS[need], "both")
+        if summary is None or not summary.measurable:
+            reason = summary.reason if summary else "not computed"
+            raise AnalysisError(f"This clip cannot give {need.replace('-', ' ')} ({reason}).")
 
 
 def camera_tilt(video: Path, track: PoseTrack) -> TiltEstimate | None:

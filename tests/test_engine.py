@@ -423,3 +423,13 @@ def test_a_small_runner_lowers_frontal_confidence() -> None:
     assert full.confidence >= 0.95 and not any("runner small" in n for n in full.notes)
     assert half.confidence == pytest.approx(full.confidence * 20.0 / 40.0, abs=0.05)
     assert any("runner small" in n for n in half.notes)
+
+
+def test_a_forced_view_the_clip_contradicts_is_flagged() -> None:
+    track, _ = make_run(view="side_right")
+    forced = analyse_track(track, view="rear")
+    assert forced.view.view == "rear" and forced.view.overridden
+    assert "looks like a side_right view" in forced.view.reason
+    assert any("looks like a side_right view" in n for n in forced.quality_notes)
+    agreed = analyse_track(track, view="side_right")
+    assert agreed.view.reason == "set by the user"

@@ -128,3 +128,13 @@ def test_rerun_without_video_removes_the_old_video(tmp_path: Path) -> None:
     paths = publish(staging, out)
     assert sorted(p.name for p in out.iterdir()) == ["report.html"]
     assert paths == {"report": out / "report.html"}
+
+
+@pytest.mark.realclip
+def test_side_clip_asked_for_pelvic_drop_fails_clearly(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["analyse", str(real_clip(SIDE_CLIP)), "--out", str(out), "--need", "pelvic-drop,cadence"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "cannot give pelvic drop (not measurable in a side view" in " ".join(result.output.split())
+    assert not out.exists()
