@@ -20,6 +20,7 @@ from gait.analysis import Analysis, View
 from gait.batch import run_batch
 from gait.cache import default_cache_dir
 from gait.errors import GaitError
+from gait.fsutil import check_output_dir
 from gait.pipeline import NEEDS, AnalyseOptions
 from gait.thresholds import MIN_STEPS_FOR_VERDICT
 from gait.video import probe
@@ -80,6 +81,7 @@ def pose(
     """Extract pose landmarks from VIDEO into OUT/<name>.pose.npz and a tidy CSV."""
     started = time.perf_counter()
     try:
+        check_output_dir(out)
         with frame_progress(video) as on_frame:
             result = pipeline.pose_track(
                 video, model, cache_dir=None if no_cache else default_cache_dir(), on_frame=on_frame

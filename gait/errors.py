@@ -21,6 +21,10 @@ class NoPersonError(GaitError):
     """Too few frames contain a person to analyse the clip."""
 
 
+class OutputError(GaitError):
+    """The output folder cannot be used (it is a file, or not writable)."""
+
+
 class CacheError(GaitError):
     """A cached pose track is corrupt or does not match the clip; it is rebuilt, never trusted."""
 

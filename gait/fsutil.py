@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from gait.errors import OutputError
+
 
 @contextlib.contextmanager
 def atomic_path(path: Path | str) -> Iterator[Path]:
@@ -38,3 +40,12 @@ def sha256_file(path: Path | str, chunk_bytes: int = 1 << 20) -> str:
         while chunk := fh.read(chunk_bytes):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def check_output_dir(path: Path) -> None:
+    """Raise OutputError now, before any work, if ``path`` cannot become the output folder."""
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{path} is a file, not a folder: give --out a folder name.")
+    parent = next((p for p in (path, *path.parents) if p.exists()), Path("."))
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"Cannot write into {parent}: choose an --out folder you can write to.")

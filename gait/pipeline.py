@@ -17,7 +17,7 @@ from gait.advice import build_advice
 from gait.analysis import Analysis, View
 from gait.engine import analyse_track
 from gait.errors import AnalysisError
-from gait.fsutil import atomic_path, sha256_file
+from gait.fsutil import atomic_path, check_output_dir, sha256_file
 from gait.models import resolve_model
 from gait.pose import DEFAULT_MAX_SIDE_PX, extract_track
 from gait.render import Annotator
@@ -99,6 +99,7 @@ def write_track_csv(track: PoseTrack, path: Path) -> None:
 def write_track(track: PoseTrack, out_dir: Path, stem: str) -> tuple[Path, Path]:
     """Write ``<stem>.pose.npz`` and ``<stem>.pose.csv`` into ``out_dir``; return their paths."""
     npz, csv = out_dir / f"{stem}.pose.npz", out_dir / f"{stem}.pose.csv"
+    check_output_dir(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     track.save(npz)
     try:
@@ -151,6 +152,7 @@ def analyse_video(
     succeeded, so a failure leaves no half-written file.
     """
     video, out_dir = Path(video), Path(out_dir)
+    check_output_dir(out_dir)
     result = pose_track(video, options.model, options.cache_dir, on_frame=on_frame)
     tilt = camera_tilt(video, result.track)
     analysis = analyse_track(result.track, view=options.view, tilt_deg=tilt.tilt_deg if tilt else None)

@@ -138,3 +138,14 @@ def test_side_clip_asked_for_pelvic_drop_fails_clearly(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "cannot give pelvic drop (not measurable in a side view" in " ".join(result.output.split())
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["analyse", "pose"])
+def test_out_that_is_a_file_fails_before_any_work(command: str, tmp_path: Path) -> None:
+    clip = write_clip(tmp_path / "c.mp4", [np.zeros((32, 32, 3), np.uint8)] * 12)
+    taken = tmp_path / "results"
+    taken.write_text("my notes")
+    result = CliRunner().invoke(app, [command, str(clip), "--out", str(taken)])
+    assert result.exit_code == 2
+    assert "is a file, not a folder" in " ".join(result.output.split())
+    assert taken.read_text() == "my notes"
