@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from gait.analysis import Analysis, Steps
+from gait.metrics import hip
 from gait.track import LANDMARK_INDEX, PoseTrack
 
 #: Colour of each side of the person (hex, RGB), shared with the report.
@@ -495,7 +496,7 @@ class PelvisAnnotator:
         self.tilt_deg = np.degrees(np.arctan2(np.abs(delta[:, 1]), np.abs(delta[:, 0])))
         #: (frames,) which hip is lower in the image: 0 left, 1 right.
         self.lower = (self.hips[:, 1, 1] > self.hips[:, 0, 1]).astype(int)
-        self.adduction_deg = hip_adduction_deg(self.hips, self.knees)
+        self.adduction_deg = hip.hip_adduction_deg(track.xy_px)  # the engine's definition
 
     def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
         if not 0 <= frame_index < len(self.hips) or np.isnan(self.hips[frame_index]).any():
@@ -539,29 +540,6 @@ class PelvisAnnotator:
         outward = 1 if (hip - self.hips[i, 1 - col])[0] > 0 else -1
         x = int(knee[0]) + (s.px(26) if outward > 0 else -s.px(26) - text_width(label, s.px(20)))
         draw_label(frame, label, (x, int(knee[1]) + s.px(8)), s.px(20), SIDE_BGR[side])
-
-
-def hip_adduction_deg(hips: np.ndarray, knees: np.ndarray) -> np.ndarray:
-    """(frames, 2) 2D hip adduction per side: the thigh against the pelvis perpendicular, degrees.
-
-    Parameters
-    ----------
-    hips, knees : (frames, 2, 2) float
-        Left / right hip and knee pixel positions.
-
-    Returns
-    -------
-    (frames, 2) float
-        Positive when the knee is toward the midline (the other hip) from the neutral line
-        perpendicular to the pelvis; NaN where a point is missing. The sign does not depend on
-        whether the camera sees the front or the back.
-    """
-    across = hips[:, ::-1] - hips  # from each hip toward the other
-    across = across / np.linalg.norm(across, axis=-1, keepdims=True)
-    down = np.stack([-across[..., 1], across[..., 0]], axis=-1)
-    down = np.where(down[..., 1:2] < 0, -down, down)  # the perpendicular that points down the image
-    femur = knees - hips
-    return np.degrees(np.arctan2((femur * across).sum(-1), (femur * down).sum(-1)))
 
 
 def contact_on_screen(steps: Steps, n_frames: int, fps: float) -> np.ndarray:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from gait.analysis import Steps
+from gait.metrics import hip
 from gait.render import (
     SIDE_BGR,
     Annotator,
@@ -20,7 +21,6 @@ from gait.render import (
     SkeletonAnnotator,
     head_boxes,
     hex_to_bgr,
-    hip_adduction_deg,
     hud_keys,
     running_median,
     stance_mask,
@@ -65,6 +65,14 @@ def test_stance_mask_runs_from_contact_to_toe_off() -> None:
 def test_running_median_uses_only_finished_steps() -> None:
     out = running_median(np.array([4.0, np.nan, 8.0]), np.array([2, 5, 7]), 9)
     np.testing.assert_array_equal(out, [np.nan, np.nan, 4, 4, 4, 4, 4, 6, 6])
+
+
+def hip_adduction_deg(hips: np.ndarray, knees: np.ndarray) -> np.ndarray:
+    """The engine's hip adduction (which the pelvis annotator draws) for given hips and knees."""
+    xy = np.zeros((len(hips), len(LANDMARK_INDEX), 2))
+    xy[:, [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]] = hips
+    xy[:, [LANDMARK_INDEX["left_knee"], LANDMARK_INDEX["right_knee"]]] = knees
+    return hip.hip_adduction_deg(xy)
 
 
 def test_hip_adduction_is_positive_toward_the_midline_on_both_sides() -> None:
