@@ -67,7 +67,7 @@ def pose_track(
     key = cache.cache_key(source_sha256, resolved.sha256, {"max_side_px": max_side_px})
     if cache_dir is not None and (hit := cache.load(cache_dir, key, source_sha256, resolved.sha256)):
         return TrackResult(hit, info, from_cache=True)
-    track = extract_track(video, model, max_side_px, on_frame, source_sha256=source_sha256)
+    track = extract_track(video, model, max_side_px, on_frame, source_sha256=source_sha256, info=info)
     if cache_dir is not None:
         cache.store(cache_dir, key, track)
     return TrackResult(track, info, from_cache=False)

@@ -147,14 +147,15 @@ def extract_track(
     max_side_px: int = DEFAULT_MAX_SIDE_PX,
     on_frame: Callable[[int], None] | None = None,
     source_sha256: str | None = None,
+    info: VideoInfo | None = None,
 ) -> PoseTrack:
-    """Pose landmarks of every frame of a clip.
+    """Pose landmarks of every frame of a clip (``info``: its probe, if the caller already has it).
 
     Raises NoPersonError when nobody is found in any frame, VideoError for unreadable input,
     ModelError for a missing or corrupt model.
     """
     path = Path(path)
-    info = probe(path)
+    info = info or probe(path)
     resolved = resolve_model(model)
     with PoseEstimator(resolved, max_side_px) as estimator:
         detections, time_s, cuts = detect_frames(iter_frames(path, info), estimator, on_frame)
