@@ -30,13 +30,17 @@ SEGMENTS = (
 )
 #: Bone-name prefixes of each limb segment (suffixed .L/.R); every other bone moves with the trunk.
 LIMB_BONES = {
-    "thigh": ("upperleg",),
+    "thigh": ("upperleg02",),
     "shank": ("lowerleg",),
     "foot": ("foot", "toe"),
     "upperarm": ("shoulder01", "upperarm"),
     "forearm": ("lowerarm", "wrist", "metacarpal", "finger"),
 }
 PELVIS_BONES = ("root", "pelvis.L", "pelvis.R", "spine05")
+#: Bones whose skin spans two segments: the buttocks (upperleg01) and the waist (spine04) follow
+#: the pelvis half-way, so a pelvic drop tilts the buttocks and the waistband as it does on a
+#: person, not only the hidden joint centres.
+SHARED_BONES = {"spine04": (("pelvis", 0.5), ("trunk", 0.5))}
 #: Posterior superior iliac spines from the mid-hip (x forward, |y|, z up), metres: the skin markers
 #: of 2D pelvic-drop studies sit over them (typical adult pelvis, Bell et al. 1990 proportions).
 PSIS_FROM_MID_HIP_M = np.array([-0.085, 0.045, 0.075])
@@ -93,14 +97,19 @@ def vertex_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     return normals / np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-12)
 
 
-def segment_of(bone: str) -> str:
-    if bone in PELVIS_BONES:
-        return "pelvis"
+def segments_of(bone: str) -> tuple[tuple[str, float], ...]:
+    """The segments a rig bone's skin follows, with shares that add up to 1."""
     side = bone[-1] if bone[-2:] in (".L", ".R") else ""
+    if bone in SHARED_BONES:
+        return tuple((seg.format(side=side), share) for seg, share in SHARED_BONES[bone])
+    if bone.startswith("upperleg01"):
+        return (("pelvis", 0.5), (f"thigh.{side}", 0.5))
+    if bone in PELVIS_BONES:
+        return (("pelvis", 1.0),)
     for segment, prefixes in LIMB_BONES.items():
         if side and bone.startswith(prefixes):
-            return f"{segment}.{side}"
-    return "trunk"
+            return ((f"{segment}.{side}", 1.0),)
+    return (("trunk", 1.0),)
 
 
 def build_body(seed: int = 0) -> Body:
@@ -122,7 +131,8 @@ def build_body(seed: int = 0) -> Body:
 
     weights = np.zeros((len(verts), len(SEGMENTS)))
     for bone, (idx, w) in assets.load_weights(root).items():
-        np.add.at(weights[:, SEGMENTS.index(segment_of(bone))], idx, w)
+        for segment, share in segments_of(bone):
+            np.add.at(weights[:, SEGMENTS.index(segment)], idx, share * w)
     weights = weights[body_idx]
     weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1e-9)
 
