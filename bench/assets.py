@@ -112,7 +112,11 @@ def load_mesh(root: Path) -> Mesh:
     groups = {name: np.unique(np.concatenate(fs)) for name, fs in faces.items()}
     ground = verts[groups["joint-ground"]].mean(axis=0)
     verts[:, 2] -= ground[2]
-    tris = [t for poly in faces["body"] for t in ([poly[0], poly[i], poly[i + 1]] for i in range(1, len(poly) - 1))]
+    tris = [
+        t
+        for poly in faces["body"]
+        for t in ([poly[0], poly[i], poly[i + 1]] for i in range(1, len(poly) - 1))
+    ]
     return Mesh(verts, np.asarray(tris, dtype=np.int32), groups)
 
 
@@ -120,7 +124,10 @@ def load_weights(root: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Skin weights per rig bone: bone -> (vertex indices, weights)."""
     with open(root / "rigs/standard/weights.default.json") as f:
         weights = json.load(f)["weights"]
-    return {bone: (np.asarray([i for i, _ in vw], int), np.asarray([w for _, w in vw])) for bone, vw in weights.items()}
+    return {
+        bone: (np.asarray([i for i, _ in vw], int), np.asarray([w for _, w in vw]))
+        for bone, vw in weights.items()
+    }
 
 
 def load_target(root: Path, name: str) -> tuple[np.ndarray, np.ndarray]:

@@ -53,11 +53,35 @@ SHAPES = (
     (("universal-female-young-averagemuscle-maxweight", 0.6),),
     (("universal-male-young-minmuscle-minweight", 0.8),),
 )
-SKIN_RGB = ((0.87, 0.70, 0.58), (0.62, 0.45, 0.33), (0.36, 0.24, 0.17), (0.93, 0.78, 0.66), (0.75, 0.55, 0.42))
-SHORTS_RGB = ((0.10, 0.12, 0.25), (0.05, 0.05, 0.05), (0.35, 0.08, 0.08), (0.15, 0.30, 0.20), (0.25, 0.25, 0.28))
+SKIN_RGB = (
+    (0.87, 0.70, 0.58),
+    (0.62, 0.45, 0.33),
+    (0.36, 0.24, 0.17),
+    (0.93, 0.78, 0.66),
+    (0.75, 0.55, 0.42),
+)
+SHORTS_RGB = (
+    (0.10, 0.12, 0.25),
+    (0.05, 0.05, 0.05),
+    (0.35, 0.08, 0.08),
+    (0.15, 0.30, 0.20),
+    (0.25, 0.25, 0.28),
+)
 TOP_RGB = ((0.85, 0.20, 0.15), (0.15, 0.45, 0.80), (0.90, 0.90, 0.92), (0.20, 0.65, 0.35), (0.95, 0.60, 0.10))
-SHOE_RGB = ((0.95, 0.95, 0.95), (0.10, 0.10, 0.10), (0.20, 0.40, 0.90), (0.90, 0.30, 0.40), (0.60, 0.60, 0.60))
-HAIR_RGB = ((0.08, 0.06, 0.05), (0.35, 0.22, 0.12), (0.70, 0.55, 0.30), (0.15, 0.10, 0.08), (0.45, 0.45, 0.45))
+SHOE_RGB = (
+    (0.95, 0.95, 0.95),
+    (0.10, 0.10, 0.10),
+    (0.20, 0.40, 0.90),
+    (0.90, 0.30, 0.40),
+    (0.60, 0.60, 0.60),
+)
+HAIR_RGB = (
+    (0.08, 0.06, 0.05),
+    (0.35, 0.22, 0.12),
+    (0.70, 0.55, 0.30),
+    (0.15, 0.10, 0.08),
+    (0.45, 0.45, 0.45),
+)
 
 
 @dataclass(frozen=True)
@@ -139,7 +163,12 @@ def build_body(seed: int = 0) -> Body:
     joints = {"spine": mesh.joint_centre("spine-3", verts), "neck": mesh.joint_centre("neck", verts)}
     joints["head"] = mesh.joint_centre("head", verts)
     for s, m in (("L", "l"), ("R", "r")):
-        for name, cube in (("hip", "upper-leg"), ("knee", "knee"), ("ankle", "ankle"), ("shoulder", "shoulder")):
+        for name, cube in (
+            ("hip", "upper-leg"),
+            ("knee", "knee"),
+            ("ankle", "ankle"),
+            ("shoulder", "shoulder"),
+        ):
             joints[f"{name}.{s}"] = mesh.joint_centre(f"{m}-{cube}", verts)
         joints[f"elbow.{s}"] = mesh.joint_centre(f"{m}-elbow", verts)
         joints[f"wrist.{s}"] = mesh.joint_centre(f"{m}-hand", verts)
@@ -158,7 +187,9 @@ def build_body(seed: int = 0) -> Body:
     return Body(vertices, vertex_normals(vertices, faces), faces, colours, weights, joints)
 
 
-def dress(vertices: np.ndarray, weights: np.ndarray, joints: dict[str, np.ndarray], rng: np.random.Generator) -> np.ndarray:
+def dress(
+    vertices: np.ndarray, weights: np.ndarray, joints: dict[str, np.ndarray], rng: np.random.Generator
+) -> np.ndarray:
     """Vertex colours: skin, shorts to mid-thigh, a short-sleeved top, shoes and hair."""
     pick = lambda table: np.asarray(table[rng.integers(len(table))])  # noqa: E731
     skin, shorts, top, shoe, hair = (pick(t) for t in (SKIN_RGB, SHORTS_RGB, TOP_RGB, SHOE_RGB, HAIR_RGB))

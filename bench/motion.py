@@ -123,7 +123,9 @@ class RunningCycle:
 
     def hip_height(self, t: np.ndarray) -> np.ndarray:
         mid = self.spec.first_contact_s + self.contact_s / 2
-        return self.hip_mean_z - self.spec.vertical_oscillation_m / 2 * np.cos(2 * np.pi * (t - mid) / self.step_s)
+        return self.hip_mean_z - self.spec.vertical_oscillation_m / 2 * np.cos(
+            2 * np.pi * (t - mid) / self.step_s
+        )
 
     def pelvis_drop_deg(self, t: np.ndarray) -> np.ndarray:
         """Right hip below left (deg): + in left stance by cpd_left, - in right stance by cpd_right."""
@@ -226,7 +228,9 @@ class RunningCycle:
         joints: dict[str, np.ndarray] = {}
         fwd, left, up = np.eye(3)
 
-        def place(segment: str, rest_pivot: np.ndarray, rest_axes: np.ndarray, pivot: np.ndarray, axes: np.ndarray) -> None:
+        def place(
+            segment: str, rest_pivot: np.ndarray, rest_axes: np.ndarray, pivot: np.ndarray, axes: np.ndarray
+        ) -> None:
             k = SEGMENTS.index(segment)
             rot = axes @ rest_axes.T
             rotations[:, k] = rot
@@ -261,8 +265,20 @@ class RunningCycle:
             perp = pole - (pole * u).sum(1, keepdims=True) * u
             perp /= np.linalg.norm(perp, axis=1, keepdims=True)
             knee = hip + along * u + np.sqrt(np.maximum(a * a - along**2, 0)) * perp
-            place(f"thigh.{s}", j[f"hip.{s}"], rest_frame(j[f"knee.{s}"] - j[f"hip.{s}"], fwd), hip, rest_frame(knee - hip, pole))
-            place(f"shank.{s}", j[f"knee.{s}"], rest_frame(j[f"ankle.{s}"] - j[f"knee.{s}"], fwd), knee, rest_frame(ankle - knee, pole))
+            place(
+                f"thigh.{s}",
+                j[f"hip.{s}"],
+                rest_frame(j[f"knee.{s}"] - j[f"hip.{s}"], fwd),
+                hip,
+                rest_frame(knee - hip, pole),
+            )
+            place(
+                f"shank.{s}",
+                j[f"knee.{s}"],
+                rest_frame(j[f"ankle.{s}"] - j[f"knee.{s}"], fwd),
+                knee,
+                rest_frame(ankle - knee, pole),
+            )
             foot_axis = np.stack([np.cos(pitch), np.zeros(n), np.sin(pitch)], -1)
             foot_up = np.stack([-np.sin(pitch), np.zeros(n), np.cos(pitch)], -1)
             rest_foot = rest_frame(j[f"toe.{s}"] - j[f"heel.{s}"], up)
@@ -289,7 +305,19 @@ class RunningCycle:
             left_w = trunk_rot @ left
             elbow = shoulder + upper_len * upper_w / np.linalg.norm(upper_w, axis=1, keepdims=True)
             wrist = elbow + fore_len * fore_w / np.linalg.norm(fore_w, axis=1, keepdims=True)
-            place(f"upperarm.{s}", j[f"shoulder.{s}"], rest_frame(j[f"elbow.{s}"] - j[f"shoulder.{s}"], left), shoulder, rest_frame(elbow - shoulder, left_w))
-            place(f"forearm.{s}", j[f"elbow.{s}"], rest_frame(j[f"wrist.{s}"] - j[f"elbow.{s}"], left), elbow, rest_frame(wrist - elbow, left_w))
+            place(
+                f"upperarm.{s}",
+                j[f"shoulder.{s}"],
+                rest_frame(j[f"elbow.{s}"] - j[f"shoulder.{s}"], left),
+                shoulder,
+                rest_frame(elbow - shoulder, left_w),
+            )
+            place(
+                f"forearm.{s}",
+                j[f"elbow.{s}"],
+                rest_frame(j[f"wrist.{s}"] - j[f"elbow.{s}"], left),
+                elbow,
+                rest_frame(wrist - elbow, left_w),
+            )
             joints[f"shoulder.{s}"], joints[f"elbow.{s}"], joints[f"wrist.{s}"] = shoulder, elbow, wrist
         return Pose(rotations, translations, joints)

@@ -80,9 +80,14 @@ def room(camera: Camera) -> tuple[np.ndarray, np.ndarray]:
     toward_cam = np.array([np.cos(az), np.sin(az), 0.0])
     across = np.array([-np.sin(az), np.cos(az), 0.0])
     far = 12.0
-    floor = np.array([[-far, -far, 0], [far, -far, 0], [far, far, 0], [-far, -far, 0], [far, far, 0], [-far, far, 0]], float)
+    floor = np.array(
+        [[-far, -far, 0], [far, -far, 0], [far, far, 0], [-far, -far, 0], [far, far, 0], [-far, far, 0]],
+        float,
+    )
     wall_base = -2.6 * toward_cam
-    corners = [wall_base + a * across * 8 + np.array([0, 0, z]) for a, z in ((-1, 0), (1, 0), (1, 4), (-1, 4))]
+    corners = [
+        wall_base + a * across * 8 + np.array([0, 0, z]) for a, z in ((-1, 0), (1, 0), (1, 4), (-1, 4))
+    ]
     wall = np.array([corners[i] for i in (0, 1, 2, 0, 2, 3)])
     normals = [np.tile([0.0, 0.0, 1.0], (6, 1)), np.tile(toward_cam, (6, 1))]
     return np.concatenate([floor, wall]), np.concatenate(normals)

@@ -44,7 +44,9 @@ def make_clip(spec: ClipSpec, out: Path) -> dict[str, Any]:
     camera = spec.camera.placed(cycle.hip_mean_z)
     n_frames = int(round(spec.seconds * spec.fps))
     truth = build_truth(cycle, camera, spec.fps, n_frames)
-    truth |= {"spec": {"run": dataclasses.asdict(spec.run), "body_seed": spec.body_seed, "seconds": spec.seconds}}
+    truth |= {
+        "spec": {"run": dataclasses.asdict(spec.run), "body_seed": spec.body_seed, "seconds": spec.seconds}
+    }
 
     from bench.render import Renderer  # moderngl: the synth extra
 
@@ -72,9 +74,13 @@ def parse_args(argv: list[str] | None = None) -> tuple[ClipSpec, Path]:
     p.add_argument("--cpd-right", type=float, default=4.0)
     p.add_argument("--hip-adduction-left", type=float, default=10.0, help="hip adduction at midstance, deg")
     p.add_argument("--hip-adduction-right", type=float, default=10.0)
-    p.add_argument("--overstride", type=float, default=0.2, help="ankle ahead of mid-hip at contact, leg lengths")
+    p.add_argument(
+        "--overstride", type=float, default=0.2, help="ankle ahead of mid-hip at contact, leg lengths"
+    )
     p.add_argument("--trunk-lean", type=float, default=6.0, help="deg forward")
-    p.add_argument("--camera-height", type=float, default=None, help="m above the floor (default: hip height)")
+    p.add_argument(
+        "--camera-height", type=float, default=None, help="m above the floor (default: hip height)"
+    )
     p.add_argument("--camera-distance", type=float, default=3.2, help="m from the runner")
     p.add_argument("--camera-pitch", type=float, default=None, help="deg down (default: aimed at the hips)")
     p.add_argument("--camera-roll", type=float, default=0.0, help="deg, + scene rotated clockwise")
@@ -111,5 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     start = time.perf_counter()
     truth = make_clip(spec, out)
     took = time.perf_counter() - start
-    print(f"{out}: {truth['n_frames']} frames, {len(truth['steps'])} steps, rendered in {took:.1f} s "
-          f"({truth['n_frames'] / took:.1f} frames/s); truth in {truth_path(out).name}")
+    print(
+        f"{out}: {truth['n_frames']} frames, {len(truth['steps'])} steps, rendered in {took:.1f} s "
+        f"({truth['n_frames'] / took:.1f} frames/s); truth in {truth_path(out).name}"
+    )

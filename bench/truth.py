@@ -72,8 +72,10 @@ def build_truth(cycle: RunningCycle, camera: Camera, fps: float, n_frames: int) 
     travel_sign = {"side_right": 1.0, "side_left": -1.0}.get(view, 0.0)
 
     per_frame: dict[str, Any] = {"time_s": t}
-    right_lower = angle_deg(level["hip.right"][:, 1] - level["hip.left"][:, 1],
-                            np.abs(level["hip.right"][:, 0] - level["hip.left"][:, 0]))
+    right_lower = angle_deg(
+        level["hip.right"][:, 1] - level["hip.left"][:, 1],
+        np.abs(level["hip.right"][:, 0] - level["hip.left"][:, 0]),
+    )
     per_frame["pelvis_angle_deg"] = right_lower
     frontal_by_side = {side: frontal(level, side) for side in ("left", "right")}
     for side in ("left", "right"):
@@ -84,9 +86,7 @@ def build_truth(cycle: RunningCycle, camera: Camera, fps: float, n_frames: int) 
 
     # Steps: every contact whose step (to the next contralateral contact) lies inside the clip.
     leg_of = {"L": "right", "R": "left"} if camera.mirror else {"L": "left", "R": "right"}
-    contacts = sorted(
-        (tc, leg_of[s]) for s in ("L", "R") for tc in cycle.contact_times(s, t[-1]) if tc >= 0
-    )
+    contacts = sorted((tc, leg_of[s]) for s in ("L", "R") for tc in cycle.contact_times(s, t[-1]) if tc >= 0)
     steps = []
     for (tc, side), (tn, _) in zip(contacts, contacts[1:], strict=False):
         contact, end = int(np.ceil(tc * fps - 1e-9)), int(np.ceil(tn * fps - 1e-9))
@@ -98,25 +98,32 @@ def build_truth(cycle: RunningCycle, camera: Camera, fps: float, n_frames: int) 
         stance = slice(contact, toe_off)
         f = {k: v[stance] for k, v in frontal_by_side[side].items()}
         legs = leg_length_px(level, side)[stance]
-        steps.append({
-            "side": side,
-            "contact_s": tc,
-            "contact_frame": contact,
-            "midstance_frame": midstance,
-            "toe_off_frame": toe_off,
-            "end_frame": end,
-            "values": {
-                "pelvic_drop_midstance_deg": float(frontal_by_side[side]["pelvic_drop_deg"][midstance]),
-                "pelvic_drop_psis_midstance_deg": float(frontal_by_side[side]["pelvic_drop_psis_deg"][midstance]),
-                "pelvic_drop_peak_deg": float(f["pelvic_drop_deg"].max()),
-                "hip_adduction_peak_deg": float(f["hip_adduction_deg"].max()),
-                "femoral_adduction_peak_deg": float(f["femoral_adduction_deg"].max()),
-                "overstride_leg_lengths": float(per_frame[f"foot_ahead_{side}_px"][contact] / np.median(legs))
-                if travel_sign else None,
-                "contact_time_s": cycle.contact_s,
-                "step_time_s": tn - tc,
-            },
-        })
+        steps.append(
+            {
+                "side": side,
+                "contact_s": tc,
+                "contact_frame": contact,
+                "midstance_frame": midstance,
+                "toe_off_frame": toe_off,
+                "end_frame": end,
+                "values": {
+                    "pelvic_drop_midstance_deg": float(frontal_by_side[side]["pelvic_drop_deg"][midstance]),
+                    "pelvic_drop_psis_midstance_deg": float(
+                        frontal_by_side[side]["pelvic_drop_psis_deg"][midstance]
+                    ),
+                    "pelvic_drop_peak_deg": float(f["pelvic_drop_deg"].max()),
+                    "hip_adduction_peak_deg": float(f["hip_adduction_deg"].max()),
+                    "femoral_adduction_peak_deg": float(f["femoral_adduction_deg"].max()),
+                    "overstride_leg_lengths": float(
+                        per_frame[f"foot_ahead_{side}_px"][contact] / np.median(legs)
+                    )
+                    if travel_sign
+                    else None,
+                    "contact_time_s": cycle.contact_s,
+                    "step_time_s": tn - tc,
+                },
+            }
+        )
 
     summary: dict[str, Any] = {"cadence_steps_per_min": cycle.spec.cadence_spm}
     keys = steps[0]["values"].keys() if steps else ()
@@ -131,8 +138,18 @@ def build_truth(cycle: RunningCycle, camera: Camera, fps: float, n_frames: int) 
         "n_frames": n_frames,
         "width_px": camera.width_px,
         "height_px": camera.height_px,
-        "camera": {k: getattr(camera, k) for k in ("view", "height_m", "distance_m", "pitch_deg", "roll_deg",
-                                                   "fov_long_side_deg", "mirror")},
+        "camera": {
+            k: getattr(camera, k)
+            for k in (
+                "view",
+                "height_m",
+                "distance_m",
+                "pitch_deg",
+                "roll_deg",
+                "fov_long_side_deg",
+                "mirror",
+            )
+        },
         "belt_speed_mps": cycle.belt_mps,
         "contact_time_s": cycle.contact_s,
         "summary": summary,

@@ -9,7 +9,6 @@ condition, a measured-vs-true plot and a contact sheet.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable
@@ -24,7 +23,12 @@ from bench.motion import RunSpec
 from bench.synth import ClipSpec, make_clip, truth_path
 
 #: Per-step metrics compared with the truth (gait's keys), and the views they belong to.
-FRONTAL = ("pelvic_drop_midstance_deg", "pelvic_drop_peak_deg", "hip_adduction_peak_deg", "femoral_adduction_peak_deg")
+FRONTAL = (
+    "pelvic_drop_midstance_deg",
+    "pelvic_drop_peak_deg",
+    "hip_adduction_peak_deg",
+    "femoral_adduction_peak_deg",
+)
 SAGITTAL = ("overstride_leg_lengths",)
 
 
@@ -56,11 +60,18 @@ def grid(quick: bool = False) -> list[Condition]:
         for i, (left, right) in enumerate(cpds):
             fps = 60.0 if i % 2 == 0 else 30.0
             add = (8.0 + left, 8.0 + right)
-            run = RunSpec(cpd_left_deg=left, cpd_right_deg=right, hip_adduction_left_deg=add[0],
-                          hip_adduction_right_deg=add[1], cadence_spm=(165.0, 175.0)[i % 2])
+            run = RunSpec(
+                cpd_left_deg=left,
+                cpd_right_deg=right,
+                hip_adduction_left_deg=add[0],
+                hip_adduction_right_deg=add[1],
+                cadence_spm=(165.0, 175.0)[i % 2],
+            )
             name = f"{cam.view}_h{cam.height_m or 0:.2f}_r{cam.roll_deg:g}_cpd{left}-{right}_{fps:g}fps"
             out.append(Condition(name, group, ClipSpec(run, cam, seconds, fps, body_seed=i)))
-    for i, (overstride, fps) in enumerate(((0.10, 60.0), (0.25, 30.0), (0.35, 60.0)) if not quick else ((0.25, 60.0),)):
+    for i, (overstride, fps) in enumerate(
+        ((0.10, 60.0), (0.25, 30.0), (0.35, 60.0)) if not quick else ((0.25, 60.0),)
+    ):
         for view in ("side_right", "side_left"):
             cam = Camera(view=view)
             run = RunSpec(overstride_leg_lengths=overstride, cadence_spm=(160.0, 170.0, 180.0)[i])
@@ -111,14 +122,20 @@ def compare(analysis: Any, truth: dict[str, Any]) -> dict[str, Any]:
     contact_err: list[int] = []
     for i in range(steps.n):
         side, mid = str(steps.side[i]), int(steps.midstance_frame[i])
-        match = [s for s in true_steps if s["side"] == side and s["contact_frame"] - 1 <= mid <= s["toe_off_frame"] + 1]
+        match = [
+            s
+            for s in true_steps
+            if s["side"] == side and s["contact_frame"] - 1 <= mid <= s["toe_off_frame"] + 1
+        ]
         if not match:
             continue
         true = match[0]
         contact_err.append(int(steps.contact_frame[i]) - true["contact_frame"])
         for key, values in steps.values.items():
             if key in true["values"] and true["values"][key] is not None and np.isfinite(values[i]):
-                pairs.append({"key": key, "side": side, "measured": float(values[i]), "true": true["values"][key]})
+                pairs.append(
+                    {"key": key, "side": side, "measured": float(values[i]), "true": true["values"][key]}
+                )
     cadence = analysis.metric("cadence_steps_per_min", "both")
     return {
         "pairs": pairs,
@@ -126,7 +143,10 @@ def compare(analysis: Any, truth: dict[str, Any]) -> dict[str, Any]:
         "n_true_steps": len(true_steps),
         "n_steps": steps.n,
         "n_matched": len(contact_err),
-        "cadence": {"measured": None if cadence is None else cadence.median, "true": truth["summary"]["cadence_steps_per_min"]},
+        "cadence": {
+            "measured": None if cadence is None else cadence.median,
+            "true": truth["summary"]["cadence_steps_per_min"],
+        },
         "view": analysis.view.view,
         "summary": {(m.key, m.side): m.median for m in analysis.metrics if m.measurable},
     }
@@ -136,8 +156,13 @@ def stats(measured: Iterable[float], true: Iterable[float]) -> dict[str, float]:
     m, t = np.asarray(list(measured)), np.asarray(list(true))
     err = m - t
     slope = float(np.polyfit(t, m, 1)[0]) if len(t) > 2 and np.ptp(t) > 1e-6 else float("nan")
-    return {"n": len(m), "bias": float(err.mean()), "rmse": float(np.sqrt((err**2).mean())), "slope": slope,
-            "max_abs": float(np.abs(err).max())}
+    return {
+        "n": len(m),
+        "bias": float(err.mean()),
+        "rmse": float(np.sqrt((err**2).mean())),
+        "slope": slope,
+        "max_abs": float(np.abs(err).max()),
+    }
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -155,23 +180,36 @@ def fmt(x: float, digits: int = 2) -> str:
 
 
 def metric_rows(results: list[dict[str, Any]]) -> list[str]:
-    rows = ["| metric | condition | model | steps | bias | slope | RMSE | worst |", "|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| metric | condition | model | steps | bias | slope | RMSE | worst |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     keys = [k for k in LABELS if any(p["key"] == k for r in results for p in r["pairs"])]
     for key in keys:
         for group in dict.fromkeys(r["group"] for r in results):
             for model in dict.fromkeys(r["model"] for r in results):
-                pairs = [p for r in results if r["group"] == group and r["model"] == model for p in r["pairs"] if p["key"] == key]
+                pairs = [
+                    p
+                    for r in results
+                    if r["group"] == group and r["model"] == model
+                    for p in r["pairs"]
+                    if p["key"] == key
+                ]
                 if not pairs:
                     continue
                 s = stats((p["measured"] for p in pairs), (p["true"] for p in pairs))
-                rows.append(f"| {LABELS[key]} | {group} | {model} | {s['n']} | {fmt(s['bias'])} | "
-                            f"{s['slope']:.2f} | {s['rmse']:.2f} | {s['max_abs']:.2f} |")
+                rows.append(
+                    f"| {LABELS[key]} | {group} | {model} | {s['n']} | {fmt(s['bias'])} | "
+                    f"{s['slope']:.2f} | {s['rmse']:.2f} | {s['max_abs']:.2f} |"
+                )
     return rows
 
 
 def event_rows(results: list[dict[str, Any]]) -> list[str]:
-    rows = ["| condition | model | steps found / true | contact error, median [frames] | within 1 frame | cadence error |",
-            "|---|---|---|---|---|---|"]
+    rows = [
+        "| condition | model | steps found / true | contact error, median [frames] | within 1 frame | cadence error |",
+        "|---|---|---|---|---|---|",
+    ]
     for group in dict.fromkeys(r["group"] for r in results):
         for model in dict.fromkeys(r["model"] for r in results):
             rs = [r for r in results if r["group"] == group and r["model"] == model]
@@ -180,11 +218,18 @@ def event_rows(results: list[dict[str, Any]]) -> list[str]:
             err = np.concatenate([np.asarray(r["contact_error_frames"], float) for r in rs])
             found = sum(r["n_steps"] for r in rs)
             true = sum(r["n_true_steps"] for r in rs)
-            cad = [100 * (r["cadence"]["measured"] - r["cadence"]["true"]) / r["cadence"]["true"]
-                   for r in rs if r["cadence"]["measured"] is not None]
+            cad = [
+                100 * (r["cadence"]["measured"] - r["cadence"]["true"]) / r["cadence"]["true"]
+                for r in rs
+                if r["cadence"]["measured"] is not None
+            ]
             within = 100 * np.mean(np.abs(err) <= 1) if len(err) else float("nan")
-            rows.append(f"| {group} | {model} | {found} / {true} | {fmt(float(np.median(err)), 0) if len(err) else 'n/a'} "
-                        f"| {within:.0f}% | {max(cad, key=abs):+.2f}% (worst clip) |" if cad else "| n/a |")
+            rows.append(
+                f"| {group} | {model} | {found} / {true} | {fmt(float(np.median(err)), 0) if len(err) else 'n/a'} "
+                f"| {within:.0f}% | {max(cad, key=abs):+.2f}% (worst clip) |"
+                if cad
+                else "| n/a |"
+            )
     return rows
 
 
@@ -197,17 +242,28 @@ def scatter_svg(results: list[dict[str, Any]], key: str, path: Path) -> None:
     size, pad = 420, 48
     sx = lambda v: pad + (v - lo) / (hi - lo) * (size - 2 * pad)  # noqa: E731
     sy = lambda v: size - pad - (v - lo) / (hi - lo) * (size - 2 * pad)  # noqa: E731
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" font-family="sans-serif" font-size="12">',
-             '<rect width="100%" height="100%" fill="white"/>',
-             f'<line x1="{sx(lo)}" y1="{sy(lo)}" x2="{sx(hi)}" y2="{sy(hi)}" stroke="#9CA3AF" stroke-dasharray="4 3"/>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" font-family="sans-serif" font-size="12">',
+        '<rect width="100%" height="100%" fill="white"/>',
+        f'<line x1="{sx(lo)}" y1="{sy(lo)}" x2="{sx(hi)}" y2="{sy(hi)}" stroke="#9CA3AF" stroke-dasharray="4 3"/>',
+    ]
     for v in range(int(np.ceil(lo)), int(hi) + 1, 3):
-        parts += [f'<text x="{sx(v)}" y="{size - pad + 16}" text-anchor="middle">{v}</text>',
-                  f'<text x="{pad - 6}" y="{sy(v) + 4}" text-anchor="end">{v}</text>']
-    parts += [f'<circle cx="{sx(t):.1f}" cy="{sy(m):.1f}" r="2.5" fill="{colours.get(mod, "#555")}" fill-opacity="0.5"/>'
-              for t, m, mod in pts]
-    parts += [f'<text x="{size / 2}" y="{size - 10}" text-anchor="middle">true {LABELS[key]}</text>',
-              f'<text x="14" y="{size / 2}" transform="rotate(-90 14 {size / 2})" text-anchor="middle">measured by gait</text>']
-    parts += [f'<text x="{pad + 8}" y="{pad + 14 + 16 * i}" fill="{c}">● {m} model</text>' for i, (m, c) in enumerate(colours.items())]
+        parts += [
+            f'<text x="{sx(v)}" y="{size - pad + 16}" text-anchor="middle">{v}</text>',
+            f'<text x="{pad - 6}" y="{sy(v) + 4}" text-anchor="end">{v}</text>',
+        ]
+    parts += [
+        f'<circle cx="{sx(t):.1f}" cy="{sy(m):.1f}" r="2.5" fill="{colours.get(mod, "#555")}" fill-opacity="0.5"/>'
+        for t, m, mod in pts
+    ]
+    parts += [
+        f'<text x="{size / 2}" y="{size - 10}" text-anchor="middle">true {LABELS[key]}</text>',
+        f'<text x="14" y="{size / 2}" transform="rotate(-90 14 {size / 2})" text-anchor="middle">measured by gait</text>',
+    ]
+    parts += [
+        f'<text x="{pad + 8}" y="{pad + 14 + 16 * i}" fill="{c}">● {m} model</text>'
+        for i, (m, c) in enumerate(colours.items())
+    ]
     parts.append("</svg>")
     path.write_text("\n".join(parts) + "\n")
 
@@ -231,7 +287,10 @@ def contact_sheet(clips: list[Path], path: Path) -> None:
 
 def mirror_rows(results: list[dict[str, Any]]) -> list[str]:
     """Per-side medians of a clip against its mirror image (sides swapped): the model's own asymmetry."""
-    rows = ["| clip | model | metric | left (clip) vs right (mirror) | right (clip) vs left (mirror) |", "|---|---|---|---|---|"]
+    rows = [
+        "| clip | model | metric | left (clip) vs right (mirror) | right (clip) vs left (mirror) |",
+        "|---|---|---|---|---|",
+    ]
     by_name = {(r["name"], r["model"]): r for r in results}
     for (name, model), r in by_name.items():
         m = by_name.get((name + "_mirror", model))
@@ -247,7 +306,9 @@ def mirror_rows(results: list[dict[str, Any]]) -> list[str]:
     return rows
 
 
-def run(conditions: list[Condition], models: tuple[str, ...], clip_dir: Path, cache: Path | None) -> list[dict[str, Any]]:
+def run(
+    conditions: list[Condition], models: tuple[str, ...], clip_dir: Path, cache: Path | None
+) -> list[dict[str, Any]]:
     results = []
     for cond in conditions:
         clip = ensure_clip(cond, clip_dir)
@@ -256,8 +317,11 @@ def run(conditions: list[Condition], models: tuple[str, ...], clip_dir: Path, ca
             r = compare(measure(clip, model, cache), truth)
             r["summary"] = {f"{k}|{s}": v for (k, s), v in r["summary"].items()}
             results.append(r | {"name": cond.name, "group": cond.group, "model": model, "clip": str(clip)})
-            print(f"{cond.name} [{model}]: {r['n_steps']}/{r['n_true_steps']} steps, "
-                  f"contact error {r['contact_error_frames']}", flush=True)
+            print(
+                f"{cond.name} [{model}]: {r['n_steps']}/{r['n_true_steps']} steps, "
+                f"contact error {r['contact_error_frames']}",
+                flush=True,
+            )
     return results
 
 
@@ -284,5 +348,7 @@ def main(argv: list[str] | None = None) -> None:
     cache = None if a.no_cache else Path.home() / ".cache" / "gait"
     results = run(conds, tuple(a.models.split(",")), a.clips, cache)
     write_results(results, a.docs)
-    sheet = [a.clips / f"{c.name}.mp4" for c in conds if c.spec.body_seed == 1 or c.name.endswith("mirror")][:6]
+    sheet = [a.clips / f"{c.name}.mp4" for c in conds if c.spec.body_seed == 1 or c.name.endswith("mirror")][
+        :6
+    ]
     contact_sheet(sheet, a.docs / "validation-contact-sheet.jpg")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.validate import main  # noqa: E402
+from bench.validate import main
 
 if __name__ == "__main__":
     main()
