@@ -72,7 +72,11 @@ def grid(quick: bool = False) -> list[Condition]:
             )
             name = f"{cam.view}_h{cam.height_m or 0:.2f}_r{cam.roll_deg:g}_cpd{left}-{right}_{fps:g}fps"
             out.append(Condition(name, group, ClipSpec(run, cam, seconds, fps, body_seed=i)))
-    sides = ((0.10, 60.0, "side_right"), (0.30, 30.0, "side_left")) if not quick else ((0.25, 60.0, "side_right"),)
+    sides = (
+        ((0.10, 60.0, "side_right"), (0.30, 30.0, "side_left"))
+        if not quick
+        else ((0.25, 60.0, "side_right"),)
+    )
     for i, (overstride, fps, view) in enumerate(sides):
         run = RunSpec(overstride_leg_lengths=overstride, cadence_spm=(160.0, 180.0)[i % 2])
         name = f"{view}_os{overstride:g}_{fps:g}fps"
@@ -325,13 +329,23 @@ def run(
     return results
 
 
+BEGIN, END = "<!-- BEGIN tables written by scripts/validate.py -->", "<!-- END tables -->"
+
+
 def write_results(results: list[dict[str, Any]], docs: Path) -> None:
     (docs / "validation-results.json").write_text(json.dumps(results, indent=1, default=_plain) + "\n")
     scatter_svg(results, "pelvic_drop_midstance_deg", docs / "validation-pelvic-drop.svg")
     scatter_svg(results, "hip_adduction_peak_deg", docs / "validation-hip-adduction.svg")
-    tables = {"METRICS": metric_rows(results), "EVENTS": event_rows(results), "MIRROR": mirror_rows(results)}
-    text = "\n\n".join(f"<!-- {name} -->\n" + "\n".join(rows) for name, rows in tables.items())
-    (docs / "validation-tables.md").write_text(text + "\n")
+    tables = {
+        "Per-step error, measured - true (deg or leg lengths)": metric_rows(results),
+        "Events and cadence": event_rows(results),
+        "A clip against its mirror image (sides swapped)": mirror_rows(results),
+    }
+    text = "\n\n".join(f"### {name}\n\n" + "\n".join(rows) for name, rows in tables.items())
+    page = docs / "validation.md"
+    head, _, rest = page.read_text().partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    page.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
 
 
 def main(argv: list[str] | None = None) -> None:

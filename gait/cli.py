@@ -23,7 +23,7 @@ from gait.errors import GaitError
 from gait.fsutil import check_output_dir
 from gait.known_answer import KnownAnswer, known_answers, load_truth
 from gait.pipeline import NEEDS, AnalyseOptions
-from gait.thresholds import MIN_STEPS_FOR_VERDICT
+from gait.thresholds import MIN_STEPS_FOR_VERDICT, UNVALIDATED
 from gait.video import probe
 
 #: Views a user may force with --view.
@@ -120,7 +120,13 @@ def metrics_table(analysis: Analysis) -> Table:
     for m in analysis.metrics:
         if m.measurable:
             few = m.n_steps < MIN_STEPS_FOR_VERDICT
-            verdict = m.band or (f"no verdict (<{MIN_STEPS_FOR_VERDICT} steps)" if few else "-")
+            verdict = m.band or (
+                "no verdict (not validated)"
+                if m.key in UNVALIDATED
+                else f"no verdict (<{MIN_STEPS_FOR_VERDICT} steps)"
+                if few
+                else "-"
+            )
             table.add_row(
                 escape(f"{m.label} [{m.unit}]"),
                 m.side,
