@@ -57,7 +57,8 @@ void main() {
     if (kind == 1) {
         bool belt = abs(v_world.y) < 0.28 && abs(v_world.x) < 0.9;
         bool deck = abs(v_world.y) < 0.40 && abs(v_world.x) < 1.05;
-        base = vec3(0.62, 0.60, 0.57) * (1.0 - 0.35 * max(line(v_world.x, 0.5, 0.012), line(v_world.y, 0.5, 0.012)));
+        float grid = max(line(v_world.x, 0.5, 0.012), line(v_world.y, 0.5, 0.012));
+        base = vec3(0.62, 0.60, 0.57) * (1.0 - 0.35 * grid);
         if (deck) base = vec3(0.35, 0.36, 0.38);
         if (belt) base = vec3(0.13, 0.13, 0.14) + 0.06 * line(v_world.x + belt_offset, 0.35, 0.02);
     } else if (kind == 2) {

@@ -25,8 +25,8 @@ CRF = 18  # near-transparent: the bench measures the pose model, not the codec
 class ClipSpec:
     """Everything that defines a synthetic clip."""
 
-    run: RunSpec = RunSpec()
-    camera: Camera = Camera()
+    run: RunSpec = dataclasses.field(default_factory=RunSpec)
+    camera: Camera = dataclasses.field(default_factory=Camera)
     seconds: float = 6.0
     fps: float = 60.0
     body_seed: int = 0
@@ -42,7 +42,7 @@ def make_clip(spec: ClipSpec, out: Path) -> dict[str, Any]:
     body = build_body(spec.body_seed)
     cycle = RunningCycle(body, spec.run)
     camera = spec.camera.placed(cycle.hip_mean_z)
-    n_frames = int(round(spec.seconds * spec.fps))
+    n_frames = round(spec.seconds * spec.fps)
     truth = build_truth(cycle, camera, spec.fps, n_frames)
     truth |= {
         "spec": {"run": dataclasses.asdict(spec.run), "body_seed": spec.body_seed, "seconds": spec.seconds}

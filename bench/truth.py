@@ -9,6 +9,7 @@ frame at or after the moment the foot touches the belt.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -88,13 +89,13 @@ def build_truth(cycle: RunningCycle, camera: Camera, fps: float, n_frames: int) 
     leg_of = {"L": "right", "R": "left"} if camera.mirror else {"L": "left", "R": "right"}
     contacts = sorted((tc, leg_of[s]) for s in ("L", "R") for tc in cycle.contact_times(s, t[-1]) if tc >= 0)
     steps = []
-    for (tc, side), (tn, _) in zip(contacts, contacts[1:], strict=False):
+    for (tc, side), (tn, _) in itertools.pairwise(contacts):
         contact, end = int(np.ceil(tc * fps - 1e-9)), int(np.ceil(tn * fps - 1e-9))
         toe_off_s = tc + cycle.contact_s
         toe_off = int(np.ceil(toe_off_s * fps - 1e-9))
         if end >= n_frames or toe_off >= n_frames:
             break
-        midstance = int(round((tc + cycle.contact_s / 2) * fps))
+        midstance = round((tc + cycle.contact_s / 2) * fps)
         stance = slice(contact, toe_off)
         f = {k: v[stance] for k, v in frontal_by_side[side].items()}
         legs = leg_length_px(level, side)[stance]
