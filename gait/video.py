@@ -8,6 +8,9 @@ Frames come one at a time from a generator: memory does not grow with clip lengt
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,6 +122,29 @@ def _rotation_deg(container: av.container.InputContainer) -> int:
     return round(getattr(frame, "rotation", 0) or 0) % 360
 
 
+@contextlib.contextmanager
+def opencv_capture(path: Path) -> Iterator[cv2.VideoCapture]:
+    """An OpenCV capture of ``path``, released on exit.
+
+    OpenCV takes file names as UTF-8 text and crashes the process on a name whose bytes are not
+    UTF-8 (``caf\\xe9.mp4`` from an old camera's disk). Such a clip is opened through a symlink
+    with a plain name in a temporary folder; the file itself is never copied or renamed.
+    """
+    with contextlib.ExitStack() as stack:
+        name = str(path)
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="gait-clip-"))
+            name = os.path.join(folder, "clip" + "".join(c for c in path.suffix if c.isascii()))
+            os.symlink(os.path.abspath(path), name)
+        cap = cv2.VideoCapture(name)
+        try:
+            yield cap
+        finally:
+            cap.release()
+
+
 def iter_frames(path: Path | str, info: VideoInfo | None = None) -> Iterator[Frame]:
     """Yield every frame upright, with its presentation time in seconds from the first frame.
 
@@ -127,11 +153,10 @@ def iter_frames(path: Path | str, info: VideoInfo | None = None) -> Iterator[Fra
     """
     path = Path(path)
     info = info or probe(path)
-    cap = cv2.VideoCapture(str(path))
-    if not cap.isOpened():
-        raise VideoError(f"OpenCV cannot open {path.name}: export it again as MP4 (H.264).")
-    cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
-    try:
+    with opencv_capture(path) as cap:
+        if not cap.isOpened():
+            raise VideoError(f"OpenCV cannot open {path.name}: export it again as MP4 (H.264).")
+        cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
         index, t0, last_t = 0, None, -np.inf
         while True:
             ok, bgr = cap.read()
@@ -145,8 +170,6 @@ def iter_frames(path: Path | str, info: VideoInfo | None = None) -> Iterator[Fra
             last_t = time_s
             yield Frame(index, time_s, bgr)
             index += 1
-    finally:
-        cap.release()
     if index < TRUNCATED_FRACTION * info.n_frames:
         raise VideoError(
             f"{path.name} stops after {index} of its {info.n_frames} frames (truncated or corrupt):"
@@ -159,15 +182,12 @@ def frames_at(path: Path | str, indices: Iterable[int]) -> list[Frame]:
 
     Their ``time_s`` is nominal (index / fps); indices past the end are skipped.
     """
-    cap = cv2.VideoCapture(str(path))
-    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
     frames = []
-    try:
+    with opencv_capture(Path(path)) as cap:
+        fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
         for index in indices:
             cap.set(cv2.CAP_PROP_POS_FRAMES, int(index))
             ok, bgr = cap.read()
             if ok:
                 frames.append(Frame(int(index), index / fps, bgr))
-    finally:
-        cap.release()
     return frames
