@@ -133,7 +133,7 @@ class AnalyseResult:
     def headline(self) -> str:
         a = self.analysis
         return (
-            f"{self.info.path.name}: {a.view.view} view ({a.view.confidence:.0%}), {a.steps.n} steps,"
+            f"{self.info.name}: {a.view.view} view ({a.view.confidence:.0%}), {a.steps.n} steps,"
             f" {len(a.findings)} finding(s)"
         )
 

@@ -43,9 +43,14 @@ class VideoInfo:
     codec: str
     size_bytes: int
 
+    @property
+    def name(self) -> str:
+        """The file's name as text any UTF-8 file can hold (bytes that are not UTF-8 shown as ``\\xe9``)."""
+        return os.fsencode(self.path.name).decode("utf-8", errors="backslashreplace")
+
     def to_dict(self) -> dict[str, object]:
         return {
-            "file": self.path.name,
+            "file": self.name,
             "width_px": self.width_px,
             "height_px": self.height_px,
             "fps": round(self.fps, 3),
