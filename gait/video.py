@@ -85,12 +85,17 @@ def probe(path: Path | str) -> VideoInfo:
     path = Path(path)
     _check_file(path)
     try:
-        with av.open(str(path)) as container:
+        with av.open(str(path), metadata_errors="replace") as container:  # damaged tags are not fatal
             if container.format.name in _IMAGE_FORMATS:
                 raise VideoError(f"{path.name} is a still image: gait needs a video of someone running.")
             if not container.streams.video:
                 raise VideoError(f"{path.name} has no video track (audio only?): export the clip as a video.")
             stream = container.streams.video[0]
+            if stream.codec_context is None or not stream.codec_context.width:
+                raise VideoError(
+                    f"{path.name} has a video track gait cannot decode (damaged or unknown format):"
+                    " export it again as MP4 (H.264)."
+                )
             fps = float(stream.average_rate or stream.guessed_rate or 0)
             duration_s = _duration_s(container, stream)
             n_frames = stream.frames or round(duration_s * fps)
