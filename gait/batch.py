@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gait.errors import GaitError
-from gait.fsutil import check_output_dir
+from gait.fsutil import check_output_dir, discard_partial
 from gait.pipeline import AnalyseOptions, analyse_video
 
 #: Message of a clip that was stopped because the batch was interrupted.
@@ -113,13 +113,22 @@ def run_batch(
         for video, clip_dir in dirs.items():
             yield analyse_one(video, clip_dir, options)
         return
+    made_out_dir = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     fd, marker = tempfile.mkstemp(prefix=".gait-batch-", suffix=".running", dir=out_dir)
     os.close(fd)
     try:
         yield from _run_on_dask(dirs, options, workers, scheduler, Path(marker), verbose)
+    except BaseException:
+        if scheduler is None:  # the local cluster is closed, its workers stopped mid-clip: tidy after them
+            for clip_dir in dirs.values():
+                discard_partial(clip_dir)
+        raise
     finally:
         Path(marker).unlink(missing_ok=True)  # first thing on Ctrl-C: running clips publish nothing
+        if made_out_dir:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()  # only when empty: every clip failed or was stopped
 
 
 def _run_on_dask(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -261,9 +262,12 @@ def batch(
         outcomes.close()  # stops the cluster's clips before anything more is printed
         console.print(
             escape(
-                f"Interrupted: {done} of {len(clips)} clips analysed into {out}; the others wrote nothing."
+                f"Interrupted: {done} of {len(clips)} clips reported analysed into {out};"
+                " clips still running wrote nothing."
             )
         )
+        if not verbose_logs():
+            atexit.register(silence_stderr)  # runs before Dask's own exit hooks complain of the stop
         raise typer.Exit(code=130) from None
     console.print(escape(f"{done} of {len(clips)} clips analysed into {out}"))
     if failed:
@@ -297,6 +301,16 @@ def verbose_logs() -> bool:
     """True when ``--verbose`` was given to this command."""
     ctx = click.get_current_context(silent=True)
     return bool(ctx and ctx.find_root().meta.get("gait.verbose"))
+
+
+def silence_stderr() -> None:
+    """Send everything still to come on stderr, Python's and the libraries', to /dev/null."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (kept open until the process ends)
 
 
 @contextlib.contextmanager

@@ -131,6 +131,16 @@ def staged_output(
         raise
 
 
+def discard_partial(out_dir: Path) -> None:
+    """Remove the staging folders of killed runs in ``out_dir``, and ``out_dir`` itself if that empties it.
+
+    Only for a caller that knows no run is still writing there (a batch whose workers were stopped).
+    """
+    with contextlib.suppress(OSError):
+        _remove_stale_staging(Path(out_dir))
+        Path(out_dir).rmdir()  # only when empty
+
+
 def _make_dirs(path: Path) -> list[Path]:
     """Create ``path`` and its missing parents; return the folders this call created, outermost first."""
     missing = [p for p in (path, *path.parents) if not p.exists()][::-1]
