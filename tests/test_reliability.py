@@ -368,3 +368,30 @@ def test_second_run_into_a_busy_out_is_refused(tiny_clip: Path, tmp_path: Path) 
         assert f"Another gait run is writing into {out}" in one_line(result.output)
     with staged_output(out):  # free again once that run has finished
         pass
+
+
+def test_dask_batch_prints_gait_lines_only(tmp_path: Path) -> None:
+    pytest.importorskip("dask.distributed")
+    (tmp_path / "notes.mp4").write_text("not a video")
+    proc = run_gait("batch", "notes.mp4", "./notes.mp4", "--out", "out", "--workers", "2", cwd=tmp_path)
+    stderr = proc.stderr.decode(errors="replace")
+    assert proc.returncode == 2, stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert "distributed." not in stderr and "Traceback" not in stderr, stderr
+    assert lines[0].startswith("note: notes.mp4 is given more than once")
+    assert "0 of 1 clips analysed" in one_line(stderr)
+    assert not (tmp_path / "out").exists()
+
+
+# The cache's own commands.
+
+
+def test_cache_clear_removes_gait_files_only(cached_track: tuple[Path, PoseTrack], tmp_path: Path) -> None:
+    entry = cached_track[0]
+    shutil.copyfile(entry, tmp_path / entry.name)
+    (tmp_path / f".{entry.stem}.x1y2.part.npz").write_bytes(b"half")  # left by a killed save
+    (tmp_path / "mine.npz").write_bytes(b"someone else's")
+    result = CliRunner().invoke(app, ["cache", "clear", "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Removed 2 cached pose track file(s)" in one_line(result.output)
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.npz"]
