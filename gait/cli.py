@@ -25,6 +25,7 @@ from gait.analysis import Analysis, View
 from gait.batch import distinct_clips, run_batch
 from gait.errors import GaitError
 from gait.fsutil import check_output_dir
+from gait.known_answer import KnownAnswer, known_answers, load_truth
 from gait.pipeline import NEEDS, AnalyseOptions
 from gait.thresholds import MIN_STEPS_FOR_VERDICT
 from gait.video import probe
@@ -157,6 +158,18 @@ def metrics_table(analysis: Analysis) -> Table:
     return table
 
 
+def known_answer_table(rows: list[KnownAnswer]) -> Table:
+    """Measured beside true, for a synthetic clip that carries its truth file."""
+    table = Table(title="known answer (synthetic clip): measured vs true", title_justify="left")
+    for column in ("metric [unit]", "side", "measured", "true", "error"):
+        table.add_column(escape(column), justify="left" if column in ("metric [unit]", "side") else "right")
+    for r in rows:
+        table.add_row(
+            escape(f"{r.label} [{r.unit}]"), r.side, f"{r.measured:.2f}", f"{r.true:.2f}", f"{r.error:+.2f}"
+        )
+    return table
+
+
 def not_measurable_lines(analysis: Analysis) -> list[str]:
     """One line per reason a metric has no value in this clip, naming the metrics it covers."""
     by_reason: dict[str, list[str]] = {}
@@ -220,6 +233,8 @@ def analyse(
     except (GaitError, OSError) as exc:
         raise fail(exc) from exc
     console.print(metrics_table(result.analysis))
+    if (truth := load_truth(video)) is not None:
+        console.print(known_answer_table(known_answers(result.analysis, truth)))
     for finding in result.analysis.findings:
         console.print(f"[yellow]finding:[/] {escape(finding.message)}")
     for line in not_measurable_lines(result.analysis):

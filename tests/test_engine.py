@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from gait.analysis import Analysis
 from gait.engine import Config, analyse_track
 from gait.errors import AnalysisError, NoPersonError, NoPersonInTrackError
+from gait.thresholds import SCREENING_THRESHOLDS, UNVALIDATED
 from gait.track import PoseTrack
 from tests.synthetic import make_run, mirror_track, rotate_track
 
@@ -165,8 +166,20 @@ def test_fewer_than_seven_steps_per_side_gives_values_but_no_verdict() -> None:
     assert a.findings == ()
 
 
-def test_high_pelvic_drop_gives_a_finding_with_unit_and_steps() -> None:
+#: The finding logic judged with every screening band, as it will be once the bench validates them.
+SCREENING = Config(thresholds=SCREENING_THRESHOLDS)
+
+
+def test_unvalidated_frontal_metrics_get_no_verdict_by_default() -> None:
     a = analyse_track(make_run(view="rear", pelvic_drop_deg=(9.5, 2.0))[0], tilt_deg=0.0)
+    m = a.metric("pelvic_drop_midstance_deg", "left")
+    assert m is not None and m.median == pytest.approx(9.5, abs=0.5) and m.band is None
+    assert "not validated" in " ".join(m.notes)
+    assert not [f for f in a.findings if f.metric_key in UNVALIDATED]
+
+
+def test_high_pelvic_drop_gives_a_finding_with_unit_and_steps() -> None:
+    a = analyse_track(make_run(view="rear", pelvic_drop_deg=(9.5, 2.0))[0], config=SCREENING, tilt_deg=0.0)
     (drop,) = [f for f in a.findings if f.code == "pelvic_drop_high"]
     assert drop.side == "left" and drop.severity == "moderate" and drop.unit == "deg"
     assert "deg" in drop.message and "steps" in drop.message
@@ -176,8 +189,8 @@ def test_high_pelvic_drop_gives_a_finding_with_unit_and_steps() -> None:
 
 def test_tilt_widens_the_asymmetry_margin() -> None:
     track, _ = make_run(view="rear", pelvic_drop_deg=(7.0, 2.0))  # 5 deg apart
-    level = analyse_track(track, tilt_deg=0.0)
-    tilted = analyse_track(track, tilt_deg=1.5)  # 3 + 2 * 1.5 = 6 deg needed
+    level = analyse_track(track, config=SCREENING, tilt_deg=0.0)
+    tilted = analyse_track(track, config=SCREENING, tilt_deg=1.5)  # 3 + 2 * 1.5 = 6 deg needed
 
     def pelvic_asymmetry(a: Analysis) -> bool:
         return any(f.code == "asymmetry" and f.metric_key == "pelvic_drop_midstance_deg" for f in a.findings)

@@ -10,7 +10,7 @@ from gait.events import StepEvents, knee_flexion_deg
 from gait.findings import make_findings, verdict_band
 from gait.metrics import cadence, hip, pelvis, stride
 from gait.metrics.common import at_frames, nan_argmax_rows, nan_max_rows, window_gather
-from gait.thresholds import DEFAULT_THRESHOLDS, Band
+from gait.thresholds import SCREENING_THRESHOLDS, Band
 from gait.track import LANDMARK_INDEX as I
 
 
@@ -147,7 +147,7 @@ def test_band_classification() -> None:
     lower = Band((160.0, 150.0, 140.0), higher_is_worse=False)
     assert [lower.classify(v) for v in (170, 155, 145, 130)] == ["normal", "mild", "moderate", "severe"]
     assert higher.classify(float("nan")) is None
-    assert DEFAULT_THRESHOLDS.classify("no_such_metric", 3.0) is None
+    assert SCREENING_THRESHOLDS.classify("no_such_metric", 3.0) is None
 
 
 def summary(key: str, side: str, median: float, n: int, unit: str = "deg") -> MetricSummary:
@@ -156,43 +156,43 @@ def summary(key: str, side: str, median: float, n: int, unit: str = "deg") -> Me
 
 def test_no_verdict_below_seven_steps() -> None:
     m = summary("pelvic_drop_midstance_deg", "left", 12.0, n=6)
-    assert verdict_band(m, DEFAULT_THRESHOLDS, 0.0, 7) is None
+    assert verdict_band(m, SCREENING_THRESHOLDS, 0.0, 7) is None
     assert (
-        verdict_band(summary("pelvic_drop_midstance_deg", "left", 12.0, 7), DEFAULT_THRESHOLDS, 0.0, 7)
+        verdict_band(summary("pelvic_drop_midstance_deg", "left", 12.0, 7), SCREENING_THRESHOLDS, 0.0, 7)
         == "severe"
     )
 
 
 def test_roll_sensitive_bands_allow_for_the_tilt() -> None:
     m = summary("pelvic_drop_midstance_deg", "left", 6.0, n=10)  # mild at a level camera
-    assert verdict_band(m, DEFAULT_THRESHOLDS, 0.0, 7) == "mild"
-    assert verdict_band(m, DEFAULT_THRESHOLDS, 1.5, 7) == "normal"  # could be 1.5 deg of roll
+    assert verdict_band(m, SCREENING_THRESHOLDS, 0.0, 7) == "mild"
+    assert verdict_band(m, SCREENING_THRESHOLDS, 1.5, 7) == "normal"  # could be 1.5 deg of roll
     both = summary("pelvic_drop_midstance_deg", "both", 6.0, n=20)  # the mean of both sides is roll-free
-    assert verdict_band(both, DEFAULT_THRESHOLDS, 1.5, 7) == "mild"
+    assert verdict_band(both, SCREENING_THRESHOLDS, 1.5, 7) == "mild"
 
 
 def test_asymmetry_needs_more_than_detectable_difference_plus_twice_the_tilt() -> None:
     def banded(m: MetricSummary) -> MetricSummary:
         from dataclasses import replace
 
-        return replace(m, band=verdict_band(m, DEFAULT_THRESHOLDS, 0.0, 7))
+        return replace(m, band=verdict_band(m, SCREENING_THRESHOLDS, 0.0, 7))
 
     metrics = [
         banded(summary("pelvic_drop_midstance_deg", s, v, 10)) for s, v in (("left", 8.5), ("right", 2.0))
     ]
-    codes = [f.code for f in make_findings(metrics, DEFAULT_THRESHOLDS, 0.0, 7)]
+    codes = [f.code for f in make_findings(metrics, SCREENING_THRESHOLDS, 0.0, 7)]
     assert "asymmetry" in codes and "pelvic_drop_high" in codes
     # 6.5 deg apart: more than 3, but not more than 3 + 2 * 2 when the camera may be 2 deg off level
-    assert "asymmetry" not in [f.code for f in make_findings(metrics, DEFAULT_THRESHOLDS, 2.0, 7)]
+    assert "asymmetry" not in [f.code for f in make_findings(metrics, SCREENING_THRESHOLDS, 2.0, 7)]
     few = [summary("pelvic_drop_midstance_deg", s, v, 5) for s, v in (("left", 12.0), ("right", 2.0))]
-    assert make_findings(few, DEFAULT_THRESHOLDS, 0.0, 7) == ()
+    assert make_findings(few, SCREENING_THRESHOLDS, 0.0, 7) == ()
 
 
 def test_findings_messages_carry_unit_and_steps() -> None:
     from dataclasses import replace
 
     m = summary("overstride_leg_lengths", "right", 0.4, 12, unit="leg lengths")
-    m = replace(m, band=verdict_band(m, DEFAULT_THRESHOLDS, 0.0, 7))
-    (finding,) = make_findings([m], DEFAULT_THRESHOLDS, 0.0, 7)
+    m = replace(m, band=verdict_band(m, SCREENING_THRESHOLDS, 0.0, 7))
+    (finding,) = make_findings([m], SCREENING_THRESHOLDS, 0.0, 7)
     assert finding.code == "overstriding" and finding.severity == "moderate"
     assert "0.40 leg lengths" in finding.message and "12 steps" in finding.message

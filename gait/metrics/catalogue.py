@@ -53,6 +53,10 @@ _FORESHORTENED = (
     "lengths read a few percent high"
 )
 _HJC = "from pose-model hip joint centres, not the PSIS markers of the 2D studies: an estimate"
+_BENCH = (
+    "not validated, so no verdict: on rendered runners with a known answer the pose model reads "
+    "this angle far too small (docs/validation.md)"
+)
 
 CATALOGUE: dict[str, MetricInfo] = {
     m.key: m
@@ -64,7 +68,7 @@ CATALOGUE: dict[str, MetricInfo] = {
             FRONTAL,
             roll_sensitive=True,
             landmarks=("hip",),
-            caveat=_HJC,
+            caveat=f"{_HJC}; {_BENCH}",
         ),
         MetricInfo(
             "pelvic_drop_peak_deg",
@@ -73,10 +77,14 @@ CATALOGUE: dict[str, MetricInfo] = {
             FRONTAL,
             roll_sensitive=True,
             landmarks=("hip",),
-            caveat=_HJC,
+            caveat=f"{_HJC}; {_BENCH}",
         ),
         MetricInfo(
-            "hip_adduction_peak_deg", "Hip adduction (pelvis-referenced), peak over stance", "deg", FRONTAL
+            "hip_adduction_peak_deg",
+            "Hip adduction (pelvis-referenced), peak over stance",
+            "deg",
+            FRONTAL,
+            caveat=_BENCH,
         ),
         MetricInfo(
             "femoral_adduction_peak_deg",

@@ -1,0 +1,174 @@
+"""Known-answer tests: rendered runners with exact truth, measured through the real pose model.
+
+The clips in tests/data/bench/ come from ``scripts/synth.py`` (``tests/data/bench/make.sh`` remakes
+them) with their ``.truth.json`` beside them. Bounds are those measured and stated in
+docs/validation.md: a change that makes gait worse on the bench fails here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gait.analysis import Analysis
+from gait.engine import analyse_track
+from gait.pipeline import camera_tilt
+from gait.track import PoseTrack
+
+BENCH = Path(__file__).parent / "data" / "bench"
+REAR, MIRROR = "rear_cpd6-2_60fps", "rear_cpd6-2_60fps_mirror"
+ROLL = "rear_roll3_30fps"
+SIDES = ("side_right_os0.25_60fps", "side_left_os0.10_30fps")
+ALL = (REAR, MIRROR, ROLL, *SIDES)
+FRONTAL_UNVALIDATED = ("pelvic_drop_midstance_deg", "pelvic_drop_peak_deg", "hip_adduction_peak_deg")
+#: Bounds measured on these clips with the full model (docs/validation.md), with a little room:
+#: per-side median error (measured - true) of the frontal angles, deg.
+FRONTAL_BOUNDS = {
+    "pelvic_drop_midstance_deg": (-8.5, 0.0),  # measured -7.4 / -3.3 (left 6 deg, right 2 deg true)
+    "pelvic_drop_peak_deg": (-7.0, 1.0),  # measured -5.6 / -1.2
+    "hip_adduction_peak_deg": (-10.5, -3.0),  # measured -9.0 / -5.2
+}
+#: Overstride per-side median error, leg lengths: measured +0.02 to +0.13 (gait reads it high).
+OVERSTRIDE_BOUND = 0.15
+#: A clip and its mirror image, sides swapped: measured within 0.9 deg.
+MIRROR_BOUND_DEG = 1.5
+#: Cadence error: measured 0.3% on the rear clips, 0.6% and 2.3% on the 4 s side clips.
+CADENCE_BOUND = {"rear": 0.01, "side": 0.03}
+
+
+@cache
+def truth(name: str) -> dict[str, Any]:
+    return json.loads((BENCH / f"{name}.truth.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def measured(track_of: Callable[[Path], PoseTrack]) -> Callable[[str], tuple[PoseTrack, Analysis]]:
+    """``measured(name)``: the clip's track and analysis (tilt included), computed once per run."""
+    memo: dict[str, tuple[PoseTrack, Analysis]] = {}
+
+    def get(name: str) -> tuple[PoseTrack, Analysis]:
+        if name not in memo:
+            clip = BENCH / f"{name}.mp4"
+            track = track_of(clip)
+            tilt = camera_tilt(clip, track)
+            memo[name] = (track, analyse_track(track, tilt_deg=None if tilt is None else tilt.tilt_deg))
+        return memo[name]
+
+    return get
+
+
+def matched(analysis: Analysis, name: str) -> list[tuple[int, dict[str, Any]]]:
+    """(gait step index, true step) for every gait step whose midstance falls in a true stance."""
+    out = []
+    for i in range(analysis.steps.n):
+        side, mid = str(analysis.steps.side[i]), int(analysis.steps.midstance_frame[i])
+        for s in truth(name)["steps"]:
+            if s["side"] == side and s["contact_frame"] - 1 <= mid <= s["toe_off_frame"] + 1:
+                out.append((i, s))
+                break
+    return out
+
+
+def per_side_error(analysis: Analysis, name: str, key: str) -> dict[str, float]:
+    """Median over matched steps of measured - true, per side."""
+    pairs = matched(analysis, name)
+    out = {}
+    for side in ("left", "right"):
+        errors = [analysis.steps.values[key][i] - s["values"][key] for i, s in pairs if s["side"] == side]
+        out[side] = float(np.nanmedian(errors))
+    return out
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_the_pose_model_finds_the_rendered_runner(measured, name):
+    track, _ = measured(name)
+    assert track.person_found.mean() >= 0.99
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_cadence_within_one_percent(measured, name):
+    _, analysis = measured(name)
+    cadence = analysis.metric("cadence_steps_per_min", "both")
+    true = truth(name)["summary"]["cadence_steps_per_min"]
+    bound = CADENCE_BOUND["side" if name in SIDES else "rear"]
+    assert cadence is not None and abs(cadence.median - true) / true <= bound
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_true_step_is_found_once(measured, name):
+    _, analysis = measured(name)
+    pairs = matched(analysis, name)
+    # the truth lists only steps that end inside the clip; gait may add the one the clip cuts short
+    assert len(pairs) >= analysis.steps.n - 1, "a step gait found matches no true stance"
+    assert len({s["contact_frame"] for _, s in pairs}) == len(pairs), "a true step was found twice"
+    assert len(pairs) >= len(truth(name)["steps"]) - 1
+    assert analysis.steps.n <= len(truth(name)["steps"]) + 1
+
+
+@pytest.mark.parametrize("name", SIDES)
+def test_side_view_contacts_within_a_tenth_of_a_second(measured, name):
+    """Measured: 0 to -6 frames at 60 fps (early on half the steps), -3 to +1 at 30 fps. The issue's
+    target, within one frame on 90% of steps, is not met yet (docs/validation.md)."""
+    _, analysis = measured(name)
+    fps = truth(name)["fps"]
+    errors = [int(analysis.steps.contact_frame[i]) - s["contact_frame"] for i, s in matched(analysis, name)]
+    assert all(abs(e) / fps <= 0.11 for e in errors), errors
+    assert np.mean(np.abs(errors) <= 1) >= 0.4, errors
+
+
+@pytest.mark.parametrize("name", (REAR, MIRROR, ROLL))
+def test_rear_view_contacts_are_late_by_a_stated_amount(measured, name):
+    """Frontal contacts are estimates (docs/metrics.md): today 50-100 ms late; never early, never later."""
+    _, analysis = measured(name)
+    errors_s = [
+        (int(analysis.steps.contact_frame[i]) - s["contact_frame"]) / truth(name)["fps"]
+        for i, s in matched(analysis, name)
+    ]
+    assert 0.0 <= np.median(errors_s) <= 0.11, errors_s
+
+
+@pytest.mark.parametrize("name", SIDES)
+def test_overstride_known_answer(measured, name):
+    _, analysis = measured(name)
+    errors = per_side_error(analysis, name, "overstride_leg_lengths")
+    assert all(abs(e) <= OVERSTRIDE_BOUND for e in errors.values()), errors
+
+
+def test_camera_roll_is_estimated_from_the_room(measured):
+    _, analysis = measured(ROLL)
+    assert analysis.tilt_deg is not None and abs(analysis.tilt_deg - 3.0) <= 1.0
+
+
+@pytest.mark.parametrize("key", FRONTAL_UNVALIDATED)
+def test_frontal_errors_stay_within_the_stated_bounds(measured, key):
+    """The pose model under-reads frontal angles (docs/validation.md); it must not get worse."""
+    _, analysis = measured(REAR)
+    errors = per_side_error(analysis, REAR, key)
+    low, high = FRONTAL_BOUNDS[key]
+    assert all(low <= e <= high for e in errors.values()), errors
+
+
+def test_mirrored_clip_gives_mirrored_sides(measured):
+    _, plain = measured(REAR)
+    _, mirror = measured(MIRROR)
+    for key in ("pelvic_drop_midstance_deg", "hip_adduction_peak_deg"):
+        for side, other in (("left", "right"), ("right", "left")):
+            a, b = plain.metric(key, side), mirror.metric(key, other)
+            assert a is not None and b is not None
+            assert abs(a.median - b.median) <= MIRROR_BOUND_DEG, (key, side, a.median, b.median)
+
+
+@pytest.mark.parametrize("key", FRONTAL_UNVALIDATED)
+def test_no_verdict_on_what_the_bench_has_not_validated(measured, key):
+    """A number the bench shows to be wrong gets no band and no finding."""
+    _, analysis = measured(REAR)
+    for side in ("left", "right", "both"):
+        m = analysis.metric(key, side)
+        assert m is None or m.band is None
+    assert not [f for f in analysis.findings if f.metric_key == key]
