@@ -3,18 +3,27 @@
 Each clip is one independent task writing into its own sub-folder; a clip that fails is reported
 and the others still finish. Dask (``dask.distributed``) schedules the tasks: a local cluster for
 ``workers > 1``, or an existing scheduler by address (its workers need gait installed and the clips
-and output folder on a shared filesystem).
+and output folder on a shared filesystem). A clip given twice is analysed once. When the batch is
+interrupted, clips still running publish nothing: each checks, just before publishing, that the
+batch's hidden ``.gait-batch-*.running`` marker in the output folder is still there.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+import logging
+import os
+import tempfile
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from gait.errors import GaitError
+from gait.fsutil import check_output_dir, discard_partial
 from gait.pipeline import AnalyseOptions, analyse_video
+
+#: Message of a clip that was stopped because the batch was interrupted.
+CANCELLED = "stopped: the batch was interrupted, nothing was written for this clip"
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,28 @@ class ClipOutcome:
     out_dir: Path
     ok: bool
     message: str  # a one-line summary, or the error's sentence
+
+
+class BatchCancelled(GaitError):
+    """The batch this clip belonged to was interrupted before the clip was published."""
+
+
+def distinct_clips(videos: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """The clips in order with repeats left out, and the repeats (same file, however the path is spelt)."""
+    seen: set[object] = set()
+    distinct, repeats = [], []
+    for video in videos:
+        try:
+            stat = os.stat(video)
+            identity: object = (stat.st_dev, stat.st_ino)
+        except OSError:  # missing or unreadable: the analysis reports it; compare by path
+            identity = os.path.abspath(video)
+        if identity in seen:
+            repeats.append(video)
+        else:
+            seen.add(identity)
+            distinct.append(video)
+    return distinct, repeats
 
 
 def output_dirs(videos: Iterable[Path], out_dir: Path) -> dict[Path, Path]:
@@ -41,12 +72,26 @@ def output_dirs(videos: Iterable[Path], out_dir: Path) -> dict[Path, Path]:
     return dirs
 
 
-def analyse_one(video: Path, out_dir: Path, options: AnalyseOptions) -> ClipOutcome:
-    """Analyse one clip; the project's errors become a failed outcome instead of an exception."""
+def analyse_one(
+    video: Path, out_dir: Path, options: AnalyseOptions, running: Path | None = None
+) -> ClipOutcome:
+    """Analyse one clip; the project's errors become a failed outcome instead of an exception.
+
+    ``running``: the batch's marker file; when it is gone the batch was interrupted and nothing is published.
+    """
+
+    def still_wanted() -> None:
+        if running is not None and not running.exists():
+            raise BatchCancelled(CANCELLED)
+
     try:
-        result = analyse_video(video, out_dir, options)
+        result = analyse_video(video, out_dir, options, before_publish=still_wanted)
     except GaitError as exc:
         return ClipOutcome(video, out_dir, ok=False, message=str(exc))
+    except OSError as exc:
+        return ClipOutcome(
+            video, out_dir, ok=False, message=f"cannot read or write {exc.filename} ({exc.strerror})"
+        )
     return ClipOutcome(video, out_dir, ok=True, message=result.headline)
 
 
@@ -56,18 +101,43 @@ def run_batch(
     options: AnalyseOptions,
     workers: int = 1,
     scheduler: str | None = None,
-) -> Iterator[ClipOutcome]:
-    """Yield each clip's outcome as it finishes (in finishing order when run on Dask)."""
-    dirs = output_dirs(videos, out_dir)
+    verbose: bool = False,
+) -> Generator[ClipOutcome, None, None]:
+    """Yield each distinct clip's outcome as it finishes (in finishing order when run on Dask).
+
+    Raises OutputError before any work when ``out_dir`` cannot be the output folder.
+    """
+    check_output_dir(out_dir)
+    dirs = output_dirs(distinct_clips(videos)[0], out_dir)
     if workers <= 1 and scheduler is None:
-        for video in videos:
-            yield analyse_one(video, dirs[video], options)
+        for video, clip_dir in dirs.items():
+            yield analyse_one(video, clip_dir, options)
         return
-    yield from _run_on_dask(dirs, options, workers, scheduler)
+    made_out_dir = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd, marker = tempfile.mkstemp(prefix=".gait-batch-", suffix=".running", dir=out_dir)
+    os.close(fd)
+    try:
+        yield from _run_on_dask(dirs, options, workers, scheduler, Path(marker), verbose)
+    except BaseException:
+        if scheduler is None:  # the local cluster is closed, its workers stopped mid-clip: tidy after them
+            for clip_dir in dirs.values():
+                discard_partial(clip_dir)
+        raise
+    finally:
+        Path(marker).unlink(missing_ok=True)  # first thing on Ctrl-C: running clips publish nothing
+        if made_out_dir:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()  # only when empty: every clip failed or was stopped
 
 
 def _run_on_dask(
-    dirs: dict[Path, Path], options: AnalyseOptions, workers: int, scheduler: str | None
+    dirs: dict[Path, Path],
+    options: AnalyseOptions,
+    workers: int,
+    scheduler: str | None,
+    running: Path,
+    verbose: bool,
 ) -> Iterator[ClipOutcome]:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -75,14 +145,25 @@ def _run_on_dask(
         raise GaitError("Parallel batches need Dask: install it with `pip install 'gait[dask]'`.") from exc
     with contextlib.ExitStack() as stack:
         target = scheduler or stack.enter_context(
-            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.INFO if verbose else logging.ERROR,
+            )
         )
         client = stack.enter_context(Client(target))
-        futures = {client.submit(analyse_one, v, d, options, pure=False): v for v, d in dirs.items()}
-        for future in as_completed(futures):
-            video = futures[future]
-            if future.status == "error":  # a crash that is not one of gait's errors
-                message = f"unexpected failure: {future.exception()!r}"
-                yield ClipOutcome(video, dirs[video], ok=False, message=message)
-            else:
-                yield future.result()
+        futures = {client.submit(analyse_one, v, d, options, running, pure=False): v for v, d in dirs.items()}
+        try:
+            for future in as_completed(futures):
+                video = futures[future]
+                if future.status == "error":  # a crash that is not one of gait's errors
+                    message = f"unexpected failure: {future.exception()!r}"
+                    yield ClipOutcome(video, dirs[video], ok=False, message=message)
+                else:
+                    yield future.result()
+        except BaseException:  # Ctrl-C, or the caller stopped reading: stop what has not started
+            running.unlink(missing_ok=True)
+            client.cancel(list(futures))
+            raise

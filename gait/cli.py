@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import logging
+import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, cast, get_args
 
+import click
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from gait import pipeline
+from gait import cache, pipeline
 from gait.advice import SYMPTOMS, parse_symptoms
 from gait.analysis import Analysis, View
-from gait.batch import run_batch
-from gait.cache import default_cache_dir
+from gait.batch import distinct_clips, run_batch
 from gait.errors import GaitError
 from gait.fsutil import check_output_dir
 from gait.known_answer import KnownAnswer, known_answers, load_truth
@@ -28,6 +32,8 @@ from gait.video import probe
 
 #: Views a user may force with --view.
 VIEWS = tuple(v for v in get_args(View) if v != "oblique")
+#: Bounds of --slow (a 10x copy of a 30 s clip is already five minutes) and of --max-height.
+SLOW_MAX, MIN_HEIGHT_PX = 10, 144
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Video gait analysis for runners.")
 console = Console(stderr=True)
@@ -42,6 +48,17 @@ OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the output
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Run pose inference even if a cached track exists.")
 ]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir", help="Folder of cached pose tracks (default: $GAIT_CACHE_DIR or ~/.cache/gait)."
+    ),
+]
+
+
+def cache_folder(no_cache: bool, cache_dir: Path | None) -> Path | None:
+    """The pose cache folder to use, or None when caching is off."""
+    return None if no_cache else (cache_dir or cache.default_cache_dir())
 
 
 @contextlib.contextmanager
@@ -66,9 +83,16 @@ def frame_progress(video: Path) -> Iterator[Callable[[int], None]]:
         yield advance
 
 
-def fail(exc: GaitError) -> typer.Exit:
+def fail(exc: GaitError | OSError) -> typer.Exit:
     """Print the error's one sentence and return the exit to raise."""
-    console.print(f"[bold red]error:[/] {escape(str(exc))}")
+    if isinstance(exc, OSError):  # the disk, not the clip: full, removed, or permissions changed mid-run
+        where = f" {os.fsdecode(exc.filename)}" if exc.filename else ""
+        message = (
+            f"Cannot read or write{where} ({exc.strerror or exc}): check the disk space and permissions."
+        )
+    else:
+        message = str(exc)
+    console.print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(code=2)
 
 
@@ -78,17 +102,18 @@ def pose(
     out: OutOpt = Path("out"),
     model: ModelOpt = "full",
     no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
 ) -> None:
     """Extract pose landmarks from VIDEO into OUT/<name>.pose.npz and a tidy CSV."""
     started = time.perf_counter()
     try:
-        check_output_dir(out)
+        check_output_dir(out, inputs=[video], names=[f"{video.stem}.pose.npz", f"{video.stem}.pose.csv"])
         with frame_progress(video) as on_frame:
             result = pipeline.pose_track(
-                video, model, cache_dir=None if no_cache else default_cache_dir(), on_frame=on_frame
+                video, model, cache_dir=cache_folder(no_cache, cache_dir), on_frame=on_frame
             )
         npz, csv = pipeline.write_track(result.track, out, video.stem)
-    except GaitError as exc:
+    except (GaitError, OSError) as exc:
         raise fail(exc) from exc
     track = result.track
     elapsed_s = time.perf_counter() - started
@@ -167,15 +192,21 @@ def analyse(
     model: ModelOpt = "full",
     view: ViewOpt = None,
     symptoms: Annotated[str, typer.Option(help="Comma-separated: " + ", ".join(SYMPTOMS) + ".")] = "",
-    slow: Annotated[int, typer.Option(help="Also write a slow-motion copy, N times slower (0: none).")] = 0,
+    slow: Annotated[
+        int,
+        typer.Option(min=0, max=SLOW_MAX, help="Also write a slow-motion copy, N times slower (0: none)."),
+    ] = 0,
     blur_faces: Annotated[bool, typer.Option("--blur-faces", help="Blur the head in the video.")] = False,
     no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated video.")] = False,
-    max_height: Annotated[int | None, typer.Option(help="Cap the annotated video's height, pixels.")] = None,
+    max_height: Annotated[
+        int | None, typer.Option(min=MIN_HEIGHT_PX, help="Cap the annotated video's height, pixels.")
+    ] = None,
     need: Annotated[
         str,
         typer.Option(help="Fail unless these can be measured, comma-separated: " + ", ".join(NEEDS) + "."),
     ] = "",
     no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
 ) -> None:
     """Measure VIDEO and write the annotated video, summary.json, steps.csv and report.html into OUT."""
     if view is not None and view not in VIEWS:
@@ -200,12 +231,12 @@ def analyse(
             blur_faces=blur_faces,
             write_video=not no_video,
             max_height_px=max_height,
-            cache_dir=None if no_cache else default_cache_dir(),
+            cache_dir=cache_folder(no_cache, cache_dir),
             need=needs,
         )
         with frame_progress(video) as on_frame:
             result = pipeline.analyse_video(video, out, options, on_frame=on_frame)
-    except GaitError as exc:
+    except (GaitError, OSError) as exc:
         raise fail(exc) from exc
     console.print(metrics_table(result.analysis))
     if (truth := load_truth(video)) is not None:
@@ -224,30 +255,129 @@ def batch(
     videos: Annotated[list[Path], typer.Argument(help="Clips to analyse.")],
     out: OutOpt = Path("out"),
     model: ModelOpt = "full",
-    workers: Annotated[int, typer.Option(help="Clips analysed at once on a local Dask cluster.")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Clips analysed at once on a local Dask cluster.")] = 1,
     scheduler: Annotated[
         str | None, typer.Option(help="Address of an existing Dask scheduler, e.g. tcp://host:8786.")
     ] = None,
     no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated videos.")] = False,
     no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
 ) -> None:
     """Analyse many clips, one sub-folder of OUT each; the others finish when one fails."""
     options = AnalyseOptions(
-        model=model, write_video=not no_video, cache_dir=None if no_cache else default_cache_dir()
+        model=model, write_video=not no_video, cache_dir=cache_folder(no_cache, cache_dir)
     )
-    failed = 0
+    clips, repeats = distinct_clips(videos)
+    for video in repeats:
+        console.print(f"[dim]note:[/] {escape(video.name)} is given more than once: analysed once.")
+    done = failed = 0
+    outcomes = run_batch(clips, out, options, workers=workers, scheduler=scheduler, verbose=verbose_logs())
     try:
-        for outcome in run_batch(videos, out, options, workers=workers, scheduler=scheduler):
-            failed += not outcome.ok
+        for outcome in outcomes:
+            done, failed = done + outcome.ok, failed + (not outcome.ok)
             mark = "[green]ok[/]" if outcome.ok else "[bold red]failed[/]"
             console.print(f"{mark} {escape(outcome.video.name)}: {escape(outcome.message)}")
-    except GaitError as exc:
+    except (GaitError, OSError) as exc:
         raise fail(exc) from exc
-    console.print(escape(f"{len(videos) - failed} of {len(videos)} clips analysed into {out}"))
+    except KeyboardInterrupt:
+        outcomes.close()  # stops the cluster's clips before anything more is printed
+        console.print(
+            escape(
+                f"Interrupted: {done} of {len(clips)} clips reported analysed into {out};"
+                " clips still running wrote nothing."
+            )
+        )
+        if not verbose_logs():
+            atexit.register(silence_stderr)  # runs before Dask's own exit hooks complain of the stop
+        raise typer.Exit(code=130) from None
+    console.print(escape(f"{done} of {len(clips)} clips analysed into {out}"))
     if failed:
         raise typer.Exit(code=2)
 
 
+cache_app = typer.Typer(no_args_is_help=True, help="The cache of pose tracks.")
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDirOpt = None) -> None:
+    """Delete every cached pose track (the next analysis of each clip runs pose inference again)."""
+    folder = cache_dir or cache.default_cache_dir()
+    try:
+        files, n_bytes = cache.clear(folder)
+    except OSError as exc:
+        raise fail(exc) from exc
+    console.print(escape(f"Removed {files} cached pose track file(s), {n_bytes / 1e6:.1f} MB, from {folder}"))
+
+
+class ConsoleHandler(logging.Handler):
+    """gait's warnings as ``warning: ...`` lines on the console."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "warning" if record.levelno >= logging.WARNING else "info"
+        console.print(f"[yellow]{level}:[/] {escape(record.getMessage())}")
+
+
+def verbose_logs() -> bool:
+    """True when ``--verbose`` was given to this command."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().meta.get("gait.verbose"))
+
+
+def silence_stderr() -> None:
+    """Send everything still to come on stderr, Python's and the libraries', to /dev/null."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (kept open until the process ends)
+
+
+@contextlib.contextmanager
+def quiet_native_stderr() -> Iterator[None]:
+    """Send what native libraries (MediaPipe, FFmpeg, Dask's workers) write straight to the process's
+    stderr to /dev/null, while Python's ``sys.stderr`` (gait's messages, any traceback) still reaches
+    the terminal. Does nothing when ``sys.stderr`` is not a real file (tests)."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stderr.flush()
+    saved, python_stderr = os.dup(fd), sys.stderr
+    sys.stderr = open(  # noqa: SIM115 (closed below)
+        saved, "w", buffering=1, encoding=python_stderr.encoding, errors="backslashreplace", closefd=False
+    )
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, fd)
+        sys.stderr.close()
+        os.close(saved)
+        sys.stderr = python_stderr
+
+
 @app.callback()
-def main() -> None:
+def main(
+    ctx: typer.Context,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show every log line, the libraries' included.")
+    ] = False,
+) -> None:
     """gait turns a phone video of a run into measurements and advice."""
+    ctx.meta["gait.verbose"] = verbose
+    handler = ConsoleHandler()
+    gait_log = logging.getLogger("gait")
+    gait_log.addHandler(handler)
+    gait_log.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    gait_log.propagate = False
+    ctx.call_on_close(lambda: gait_log.removeHandler(handler))
+    for name in ("distributed", "dask", "absl"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.ERROR)
+    if not verbose:
+        ctx.with_resource(quiet_native_stderr())

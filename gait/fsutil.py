@@ -1,22 +1,35 @@
-"""File helpers: atomic output files (nothing half-written under the final name) and content hashes."""
+"""File helpers: content hashes, atomic output files, and the one way gait validates, locks and
+publishes an output folder (nothing half-written under a final name, no input overwritten)."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
+import glob
 import hashlib
+import logging
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gait.errors import OutputError
 
+log = logging.getLogger(__name__)
+
+#: Hidden folder, inside the output folder, where a run builds its files before publishing them.
+STAGING_PREFIX, STAGING_SUFFIX = ".gait-staging-", ".partial"
+
 
 @contextlib.contextmanager
 def atomic_path(path: Path | str) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it to ``path`` only if the block succeeds.
+    """Yield a uniquely named temporary path beside ``path``; rename it to ``path`` if the block succeeds.
 
-    On any exception the temporary file is removed and ``path`` is left as it was.
+    On any exception the temporary file is removed and ``path`` is left as it was. Two processes
+    writing the same ``path`` at once each write their own temporary file; the last rename wins.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -25,8 +38,8 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     tmp = Path(tmp_name)
     umask = os.umask(0)
     os.umask(umask)
-    tmp.chmod(0o666 & ~umask)  # mkstemp makes 0600; give the file the permissions a plain open() would
     try:
+        tmp.chmod(0o666 & ~umask)  # mkstemp makes 0600; give the file the permissions a plain open() would
         yield tmp
         tmp.replace(path)
     finally:
@@ -42,10 +55,150 @@ def sha256_file(path: Path | str, chunk_bytes: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def check_output_dir(path: Path) -> None:
-    """Raise OutputError now, before any work, if ``path`` cannot become the output folder."""
-    if path.exists() and not path.is_dir():
-        raise OutputError(f"{path} is a file, not a folder: give --out a folder name.")
-    parent = next((p for p in (path, *path.parents) if p.exists()), Path("."))
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"Cannot write into {parent}: choose an --out folder you can write to.")
+def check_output_dir(path: Path, inputs: Iterable[Path] = (), names: Iterable[str] = ()) -> None:
+    """Raise OutputError now, before any work, if ``path`` cannot become the output folder.
+
+    ``names`` are the files a run writes (or removes) in ``path``; an input file that is one of
+    them would be overwritten or deleted, so that is refused too.
+    """
+    path = Path(path)
+    try:
+        if path.exists() and not path.is_dir():
+            raise OutputError(f"{path} is a file, not a folder: give --out a folder name.")
+        ancestor = next((p for p in (path, *path.parents) if p.exists()), Path("."))
+        if not ancestor.is_dir():
+            raise OutputError(f"{ancestor} is a file, so {path} cannot be made: give --out a folder name.")
+        if not os.access(ancestor, os.W_OK | os.X_OK):
+            raise OutputError(f"Cannot write into {ancestor}: choose an --out folder you can write to.")
+        for name in names:
+            target = path / name
+            for source in inputs:
+                if target.exists() and Path(source).exists() and os.path.samefile(target, source):
+                    raise OutputError(
+                        f"{Path(source).name} sits where gait writes its {name}: move the clip out of"
+                        f" {path} or choose another --out folder."
+                    )
+    except OSError as exc:
+        raise OutputError(
+            f"Cannot use {path} as the output folder ({exc.strerror}): choose another --out."
+        ) from exc
+
+
+@dataclass
+class Staging:
+    """A run's hidden staging folder inside ``out_dir``; ``published`` holds the final paths by stem."""
+
+    folder: Path
+    out_dir: Path
+    published: dict[str, Path] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def staged_output(
+    out_dir: Path,
+    inputs: Iterable[Path] = (),
+    names: Iterable[str] = (),
+    before_publish: Callable[[], None] | None = None,
+) -> Iterator[Staging]:
+    """Check, create and lock ``out_dir``; yield an empty staging folder inside it; publish on success.
+
+    Publishing moves every staged file into ``out_dir`` (each by an atomic rename) and removes the
+    files of ``names`` this run did not make, so no stale output sits beside new ones. On any
+    exception (``before_publish`` may raise one to call the publishing off) nothing is published,
+    the staging folder is removed, and so are the folders this call created. Another run holding
+    the lock on the same folder makes this raise OutputError at once; staging folders that a killed
+    run left behind are removed.
+    """
+    out_dir, inputs, names = Path(out_dir), list(inputs), list(names)
+    check_output_dir(out_dir, inputs, names)
+    created = _make_dirs(out_dir)
+    try:
+        with _locked(out_dir):
+            _remove_stale_staging(out_dir)
+            folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=STAGING_SUFFIX, dir=out_dir))
+            staging = Staging(folder, out_dir)
+            try:
+                yield staging
+                if before_publish is not None:
+                    before_publish()
+                staging.published = _publish(folder, out_dir, names, inputs)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+    except BaseException:
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty: never remove what another run or the user put there
+        raise
+
+
+def discard_partial(out_dir: Path) -> None:
+    """Remove the staging folders of killed runs in ``out_dir``, and ``out_dir`` itself if that empties it.
+
+    Only for a caller that knows no run is still writing there (a batch whose workers were stopped).
+    """
+    with contextlib.suppress(OSError):
+        _remove_stale_staging(Path(out_dir))
+        Path(out_dir).rmdir()  # only when empty
+
+
+def _make_dirs(path: Path) -> list[Path]:
+    """Create ``path`` and its missing parents; return the folders this call created, outermost first."""
+    missing = [p for p in (path, *path.parents) if not p.exists()][::-1]
+    created = []
+    try:
+        for folder in missing:
+            with contextlib.suppress(FileExistsError):
+                folder.mkdir()
+                created.append(folder)
+    except OSError as exc:
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise OutputError(
+            f"Cannot create {path} ({exc.strerror}): choose an --out folder you can write to."
+        ) from exc
+    return created
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (flock on the folder itself: no lock file left behind)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
+                raise OutputError(
+                    f"Another gait run is writing into {folder}:"
+                    " wait for it to finish or choose another --out folder."
+                ) from exc
+            log.debug("No lock on %s (%s): going on without one.", folder, exc)  # e.g. some network disks
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _remove_stale_staging(out_dir: Path) -> None:
+    """Remove staging folders left by runs that were killed (we hold the folder's lock, so none is live)."""
+    stale = [
+        *out_dir.glob(f"{STAGING_PREFIX}*{STAGING_SUFFIX}"),
+        *out_dir.parent.glob(f".{glob.escape(out_dir.name)}.*.partial"),  # from versions that staged beside
+    ]
+    for folder in stale:
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _publish(staging: Path, out_dir: Path, names: list[str], inputs: list[Path]) -> dict[str, Path]:
+    staged = sorted(staging.iterdir())
+    check_output_dir(out_dir, inputs, [p.name for p in staged])  # a staged file the names did not list
+    for name in names:
+        if not (staging / name).exists():
+            (out_dir / name).unlink(missing_ok=True)
+    paths = {}
+    for path in staged:
+        target = out_dir / path.name
+        path.replace(target)
+        paths[path.stem] = target
+    return paths

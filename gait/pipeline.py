@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +15,7 @@ from gait.advice import build_advice
 from gait.analysis import Analysis, View
 from gait.engine import analyse_track
 from gait.errors import AnalysisError
-from gait.fsutil import atomic_path, check_output_dir, sha256_file
+from gait.fsutil import atomic_path, sha256_file, staged_output
 from gait.models import resolve_model
 from gait.pose import DEFAULT_MAX_SIDE_PX, extract_track
 from gait.render import Annotator
@@ -39,6 +37,8 @@ NEEDS: dict[str, str] = {
 #: Name of the annotated video (and its slow-motion copy) in the output folder.
 ANNOTATED_VIDEO = "annotated.mp4"
 SLOW_VIDEO = "annotated_slow.mp4"
+#: Every file ``gait analyse`` writes into (or, when not made this time, removes from) the output folder.
+OUTPUT_FILES = (ANNOTATED_VIDEO, SLOW_VIDEO, "report.html", "summary.json", "steps.csv")
 
 
 @dataclass(frozen=True)
@@ -98,16 +98,11 @@ def write_track_csv(track: PoseTrack, path: Path) -> None:
 
 def write_track(track: PoseTrack, out_dir: Path, stem: str) -> tuple[Path, Path]:
     """Write ``<stem>.pose.npz`` and ``<stem>.pose.csv`` into ``out_dir``; return their paths."""
-    npz, csv = out_dir / f"{stem}.pose.npz", out_dir / f"{stem}.pose.csv"
-    check_output_dir(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    track.save(npz)
-    try:
-        write_track_csv(track, csv)
-    except BaseException:
-        npz.unlink(missing_ok=True)
-        raise
-    return npz, csv
+    npz, csv = f"{stem}.pose.npz", f"{stem}.pose.csv"
+    with staged_output(out_dir, names=(npz, csv)) as staged:
+        track.save(staged.folder / npz)
+        write_track_csv(track, staged.folder / csv)
+    return out_dir / npz, out_dir / csv
 
 
 @dataclass(frozen=True)
@@ -138,32 +133,35 @@ class AnalyseResult:
     def headline(self) -> str:
         a = self.analysis
         return (
-            f"{self.info.path.name}: {a.view.view} view ({a.view.confidence:.0%}), {a.steps.n} steps,"
+            f"{self.info.name}: {a.view.view} view ({a.view.confidence:.0%}), {a.steps.n} steps,"
             f" {len(a.findings)} finding(s)"
         )
 
 
 def analyse_video(
-    video: Path, out_dir: Path, options: AnalyseOptions, on_frame: Callable[[int], None] | None = None
+    video: Path,
+    out_dir: Path,
+    options: AnalyseOptions,
+    on_frame: Callable[[int], None] | None = None,
+    before_publish: Callable[[], None] | None = None,
 ) -> AnalyseResult:
     """Pose, tilt, metrics and advice for one clip; write its outputs into ``out_dir``.
 
-    Outputs are built in a hidden staging folder beside ``out_dir`` and moved in only when all
-    succeeded, so a failure leaves no half-written file.
+    ``out_dir`` is checked and locked before any work. Outputs are built in a hidden staging folder
+    inside it and moved in only when all succeeded, so a failure leaves no half-written file; videos
+    of an earlier run that this run did not make (``--no-video``, no ``--slow``) are removed.
+    ``before_publish`` may raise to call the publishing off (an interrupted batch).
     """
     video, out_dir = Path(video), Path(out_dir)
-    check_output_dir(out_dir)
-    result = pose_track(video, options.model, options.cache_dir, on_frame=on_frame)
-    tilt = camera_tilt(video, result.track)
-    analysis = analyse_track(result.track, view=options.view, tilt_deg=tilt.tilt_deg if tilt else None)
-    require_measurable(analysis, options.need)
-    advice = build_advice(analysis.findings, analysis.metrics, options.symptoms)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
-    try:
-        still = annotated_outputs(video, result.info, analysis, staging, options)
+    with staged_output(out_dir, (video,), OUTPUT_FILES, before_publish) as staged:
+        result = pose_track(video, options.model, options.cache_dir, on_frame=on_frame)
+        tilt = camera_tilt(video, result.track)
+        analysis = analyse_track(result.track, view=options.view, tilt_deg=tilt.tilt_deg if tilt else None)
+        require_measurable(analysis, options.need)
+        advice = build_advice(analysis.findings, analysis.metrics, options.symptoms)
+        still = annotated_outputs(video, result.info, analysis, staged.folder, options)
         write_reports(
-            staging,
+            staged.folder,
             analysis,
             advice,
             clip=result.info,
@@ -171,10 +169,7 @@ def analyse_video(
             still_bgr=still,
             symptoms=options.symptoms,
         )
-        paths = publish(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return AnalyseResult(analysis, result.info, paths, result.from_cache)
+    return AnalyseResult(analysis, result.info, staged.published, result.from_cache)
 
 
 def require_measurable(analysis: Analysis, needs: tuple[str, ...]) -> None:
@@ -256,21 +251,3 @@ def crop_to_runner(bgr: np.ndarray, track: PoseTrack, index: int) -> np.ndarray:
     x_mid, half_w = (x0 + x1) / 2, max(x1 - x0, (y1 - y0) * 0.5) / 2
     x0, x1 = int(x_mid - half_w), int(x_mid + half_w)
     return bgr[max(y0, 0) : min(y1, height), max(x0, 0) : min(x1, width)].copy()
-
-
-def publish(staging: Path, out_dir: Path) -> dict[str, Path]:
-    """Move every file of ``staging`` into ``out_dir`` (replacing older ones); return them by stem.
-
-    Videos of an earlier run that this run did not make (``--no-video``, no ``--slow``) are removed,
-    so no old video sits beside a new report.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name in (ANNOTATED_VIDEO, SLOW_VIDEO):
-        if not (staging / name).exists():
-            (out_dir / name).unlink(missing_ok=True)
-    paths = {}
-    for path in sorted(staging.iterdir()):
-        target = out_dir / path.name
-        path.replace(target)
-        paths[path.stem] = target
-    return paths

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from gait.errors import CacheError
+from gait.fsutil import atomic_path
 
 #: MediaPipe Pose landmark names, in model order (33 points). Left/right are the person's sides.
 LANDMARK_NAMES: tuple[str, ...] = (
@@ -163,8 +164,7 @@ class PoseTrack:
             "meta": self.meta,
             "landmark_names": list(LANDMARK_NAMES),
         }
-        tmp = path.with_name(path.name + ".part")
-        with open(tmp, "wb") as fh:
+        with atomic_path(path) as tmp, open(tmp, "wb") as fh:  # a unique temporary name per writer
             np.savez_compressed(
                 fh,
                 xy_px=self.xy_px,
@@ -174,7 +174,6 @@ class PoseTrack:
                 time_s=self.time_s,
                 header=np.array(json.dumps(header)),
             )
-        tmp.replace(path)
 
     @classmethod
     def load(cls, path: Path) -> PoseTrack:

@@ -8,6 +8,9 @@ Frames come one at a time from a generator: memory does not grow with clip lengt
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,9 +43,14 @@ class VideoInfo:
     codec: str
     size_bytes: int
 
+    @property
+    def name(self) -> str:
+        """The file's name as text any UTF-8 file can hold (bytes that are not UTF-8 shown as ``\\xe9``)."""
+        return os.fsencode(self.path.name).decode("utf-8", errors="backslashreplace")
+
     def to_dict(self) -> dict[str, object]:
         return {
-            "file": self.path.name,
+            "file": self.name,
             "width_px": self.width_px,
             "height_px": self.height_px,
             "fps": round(self.fps, 3),
@@ -77,12 +85,17 @@ def probe(path: Path | str) -> VideoInfo:
     path = Path(path)
     _check_file(path)
     try:
-        with av.open(str(path)) as container:
+        with av.open(str(path), metadata_errors="replace") as container:  # damaged tags are not fatal
             if container.format.name in _IMAGE_FORMATS:
                 raise VideoError(f"{path.name} is a still image: gait needs a video of someone running.")
             if not container.streams.video:
                 raise VideoError(f"{path.name} has no video track (audio only?): export the clip as a video.")
             stream = container.streams.video[0]
+            if stream.codec_context is None or not stream.codec_context.width:
+                raise VideoError(
+                    f"{path.name} has a video track gait cannot decode (damaged or unknown format):"
+                    " export it again as MP4 (H.264)."
+                )
             fps = float(stream.average_rate or stream.guessed_rate or 0)
             duration_s = _duration_s(container, stream)
             n_frames = stream.frames or round(duration_s * fps)
@@ -119,6 +132,29 @@ def _rotation_deg(container: av.container.InputContainer) -> int:
     return round(getattr(frame, "rotation", 0) or 0) % 360
 
 
+@contextlib.contextmanager
+def opencv_capture(path: Path) -> Iterator[cv2.VideoCapture]:
+    """An OpenCV capture of ``path``, released on exit.
+
+    OpenCV takes file names as UTF-8 text and crashes the process on a name whose bytes are not
+    UTF-8 (``caf\\xe9.mp4`` from an old camera's disk). Such a clip is opened through a symlink
+    with a plain name in a temporary folder; the file itself is never copied or renamed.
+    """
+    with contextlib.ExitStack() as stack:
+        name = str(path)
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="gait-clip-"))
+            name = os.path.join(folder, "clip" + "".join(c for c in path.suffix if c.isascii()))
+            os.symlink(os.path.abspath(path), name)
+        cap = cv2.VideoCapture(name)
+        try:
+            yield cap
+        finally:
+            cap.release()
+
+
 def iter_frames(path: Path | str, info: VideoInfo | None = None) -> Iterator[Frame]:
     """Yield every frame upright, with its presentation time in seconds from the first frame.
 
@@ -127,11 +163,10 @@ def iter_frames(path: Path | str, info: VideoInfo | None = None) -> Iterator[Fra
     """
     path = Path(path)
     info = info or probe(path)
-    cap = cv2.VideoCapture(str(path))
-    if not cap.isOpened():
-        raise VideoError(f"OpenCV cannot open {path.name}: export it again as MP4 (H.264).")
-    cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
-    try:
+    with opencv_capture(path) as cap:
+        if not cap.isOpened():
+            raise VideoError(f"OpenCV cannot open {path.name}: export it again as MP4 (H.264).")
+        cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
         index, t0, last_t = 0, None, -np.inf
         while True:
             ok, bgr = cap.read()
@@ -145,8 +180,6 @@ def iter_frames(path: Path | str, info: VideoInfo | None = None) -> Iterator[Fra
             last_t = time_s
             yield Frame(index, time_s, bgr)
             index += 1
-    finally:
-        cap.release()
     if index < TRUNCATED_FRACTION * info.n_frames:
         raise VideoError(
             f"{path.name} stops after {index} of its {info.n_frames} frames (truncated or corrupt):"
@@ -159,15 +192,12 @@ def frames_at(path: Path | str, indices: Iterable[int]) -> list[Frame]:
 
     Their ``time_s`` is nominal (index / fps); indices past the end are skipped.
     """
-    cap = cv2.VideoCapture(str(path))
-    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
     frames = []
-    try:
+    with opencv_capture(Path(path)) as cap:
+        fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
         for index in indices:
             cap.set(cv2.CAP_PROP_POS_FRAMES, int(index))
             ok, bgr = cap.read()
             if ok:
                 frames.append(Frame(int(index), index / fps, bgr))
-    finally:
-        cap.release()
     return frames

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from gait import cli
 from gait.cli import app
 from gait.errors import AnalysisError
-from gait.pipeline import AnalyseOptions, AnalyseResult, analyse_video, publish
+from gait.fsutil import staged_output
+from gait.pipeline import OUTPUT_FILES, AnalyseOptions, AnalyseResult, analyse_video
 from gait.video import iter_frames, probe
 from tests.conftest import real_clip, write_clip
 
@@ -119,15 +120,14 @@ def test_cli_analyse_prints_units_and_steps(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_rerun_without_video_removes_the_old_video(tmp_path: Path) -> None:
-    staging, out = tmp_path / "staging", tmp_path / "out"
-    staging.mkdir()
+    out = tmp_path / "out"
     out.mkdir()
     (out / "annotated.mp4").write_bytes(b"old")
     (out / "annotated_slow.mp4").write_bytes(b"old")
-    (staging / "report.html").write_text("new")
-    paths = publish(staging, out)
+    with staged_output(out, names=OUTPUT_FILES) as staged:
+        (staged.folder / "report.html").write_text("new")
     assert sorted(p.name for p in out.iterdir()) == ["report.html"]
-    assert paths == {"report": out / "report.html"}
+    assert staged.published == {"report": out / "report.html"}
 
 
 @pytest.mark.realclip

@@ -171,7 +171,7 @@ def write_report_html(path: Path, analysis: Analysis, advice: Sequence[AdviceIte
 
 def _clip_name(clip: VideoInfo | Mapping[str, Any] | None, analysis: Analysis) -> str:
     if isinstance(clip, VideoInfo):
-        return clip.path.name
+        return clip.name
     if clip and clip.get("file"):
         return str(clip["file"])
     return f"{analysis.duration_s:.1f} s clip"
