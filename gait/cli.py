@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gait import pipeline
-from gait.advice import SYMPTOMS, parse_symptoms
+from gait.advice import SYMPTOMS, headline, parse_symptoms
 from gait.analysis import Analysis, View
 from gait.batch import run_batch
 from gait.cache import default_cache_dir
@@ -27,6 +27,8 @@ from gait.video import probe
 
 #: Views a user may force with --view.
 VIEWS = tuple(v for v in get_args(View) if v != "oblique")
+#: Advice kinds the analyse command lists by title (the warning-sign list and notes stay in the report).
+ADVICE_LISTED = frozenset({"action", "exercise", "form", "load", "general"})
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Video gait analysis for runners.")
 console = Console(stderr=True)
@@ -195,6 +197,10 @@ def analyse(
         console.print(f"[dim]not measured:[/] {escape(line)}")
     for note in result.analysis.quality_notes:
         console.print(f"[dim]note:[/] {escape(note)}")
+    console.print(f"[bold]{escape(headline(result.advice, result.analysis.findings).title)}[/]")
+    for item in result.advice:
+        if item.kind in ADVICE_LISTED and item.id != "not_a_diagnosis":
+            console.print(f"[cyan]advice:[/] {escape(item.title)}")
     console.print(escape(f"{result.headline}\nreport: {result.paths['report']}"))
 
 

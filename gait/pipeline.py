@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from gait import cache
-from gait.advice import build_advice
+from gait.advice import AdviceItem, build_advice
 from gait.analysis import Analysis, View
 from gait.engine import analyse_track
 from gait.errors import AnalysisError
@@ -133,6 +133,7 @@ class AnalyseResult:
     info: VideoInfo
     paths: dict[str, Path]
     from_cache: bool
+    advice: tuple[AdviceItem, ...] = ()
 
     @property
     def headline(self) -> str:
@@ -174,7 +175,7 @@ def analyse_video(
         paths = publish(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return AnalyseResult(analysis, result.info, paths, result.from_cache)
+    return AnalyseResult(analysis, result.info, paths, result.from_cache, tuple(advice))
 
 
 def require_measurable(analysis: Analysis, needs: tuple[str, ...]) -> None:
