@@ -228,7 +228,7 @@ def _tiles(analysis: Analysis, advice: Sequence[AdviceItem]) -> list[dict[str, A
         note = _steps(cadence.n_steps)
         if any(item.id == "cadence_target" for item in advice):
             low, high = cadence_target_spm(cadence.median)
-            note += f" · target {low}-{high}" if high > low else f" · target {low}"
+            note += f" · target {low}, then {high}" if high > low else f" · target {low}"
         tiles.append(
             {
                 "label": "Cadence",
