@@ -370,10 +370,17 @@ _ASSESS_REASONS: dict[str, str] = {
 def _get_assessed(symptoms: Collection[str], sites: Sequence[str]) -> AdviceItem:
     codes = _codes(symptoms, "assess")
     reasons = "; ".join(_ASSESS_REASONS[code] for code in codes)
+    nerve = {"radiating-tingling", "leg-weakness"} & set(codes)
     body = (
         f"Book an appointment with a physiotherapist or doctor in the next few days: {reasons}. Until "
         "then, the advice below is safe to follow as long as it does not make these symptoms worse; if "
         "it does, stop and say so at the appointment."
+        + (
+            " If numbness in the saddle area or a change in bladder or bowel control appears, or both legs "
+            "are affected, get medical help the same day."
+            if nerve
+            else ""
+        )
     )
     return AdviceItem(
         "get_assessed",
@@ -644,7 +651,7 @@ def _general_strength(metrics: Sequence[MetricSummary]) -> AdviceItem:
         "once or twice a week is still worthwhile for any runner. If such pain starts, a staged loading "
         "programme is the first treatment."
     )
-    why = f"No hip or buttock pain reported; {status}."
+    why = f"No pain at the side of the hip, the sit bone or in the buttock reported; {status}."
     return AdviceItem("general_strength", "general", "Keep up general strength work", body, why)
 
 
@@ -663,7 +670,8 @@ def _cadence_summary(metrics: Sequence[MetricSummary]) -> MetricSummary | None:
 def _cadence(findings: Sequence[Finding], metrics: Sequence[MetricSummary]) -> AdviceItem | None:
     """A personal cadence target when cadence is below the band or a hip or stride finding asks for one."""
     summary = _cadence_summary(metrics)
-    low_cadence = summary is not None and summary.median < CADENCE_BAND_SPM[0]
+    # Judged on whole steps/min, as it is written, so "169.6" never reads "170, below 170".
+    low_cadence = summary is not None and round(summary.median) < CADENCE_BAND_SPM[0]
     if not findings and not low_cadence:
         return None
     why = _measured(findings, metrics) if findings else ""

@@ -260,6 +260,17 @@ def test_cadence_in_the_band_without_findings_gets_no_cadence_advice() -> None:
     assert "cadence_target" not in items and "landing_cue" not in items
 
 
+def test_cadence_is_judged_as_written_in_whole_steps() -> None:
+    assert "cadence_target" not in by_id(build_advice([], [cadence(169.6)]))  # reads "170 steps/min"
+    assert "cadence_target" in by_id(build_advice([], [cadence(169.4)]))  # reads "169 steps/min"
+
+
+def test_nerve_symptoms_carry_the_same_day_safety_net() -> None:
+    action = build_advice([], [], {"leg-weakness"})[0]
+    assert action.id == "get_assessed" and "same day" in action.body and "bladder" in action.body
+    assert "same day" not in build_advice([], [], {"night-pain"})[0].body
+
+
 def test_cadence_without_a_verdict_does_not_trigger_a_target() -> None:
     walking = metric("cadence_steps_per_min", 110.0, unit="steps/min", side="both", band=None)
     assert "cadence_target" not in by_id(build_advice([], [walking]))
@@ -392,7 +403,7 @@ def check(items: list[AdviceItem], symptoms: set[str], findings: list[Finding], 
         assert "general_strength" in index
     # Cadence: below 170, or any hip or stride finding.
     cadence_items = [i for i in items if i.id in ("cadence_target", "landing_cue")]
-    wants = (spm is not None and spm < 170) or bool(findings)
+    wants = (spm is not None and round(spm) < 170) or bool(findings)
     assert len(cadence_items) == int(wants)
     if wants and spm is not None:
         if spm >= 180:
