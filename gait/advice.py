@@ -322,11 +322,8 @@ def _codes(symptoms: Collection[str], tier: Tier) -> list[str]:
 def _deferred(sites: Sequence[str]) -> str:
     if not sites:
         return ""
-    return (
-        " The loading exercises for your "
-        + " and ".join(SYMPTOMS[s].removeprefix("deep ") for s in sites)
-        + " start once the examination allows it."
-    )
+    pains = " and the ".join(SYMPTOMS[s].removeprefix("deep ") for s in sites)
+    return f" The staged loading exercises for the {pains} start once the examination allows it."
 
 
 def _urgent_care(symptoms: Collection[str], sites: Sequence[str]) -> AdviceItem:
