@@ -125,6 +125,8 @@ class AdviceItem:
         The reported symptom codes this item answers (for a warning sign: reported by the runner).
     steps : tuple of str
         Ordered stages or a checklist (e.g. an exercise progression); may be empty.
+    target_spm : (int, int) or None
+        For the cadence target: its first and second stage, steps/min (the report draws it).
     """
 
     id: str
@@ -135,6 +137,7 @@ class AdviceItem:
     findings: tuple[Finding, ...] = ()
     symptoms: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
+    target_spm: tuple[int, int] | None = None
 
     @property
     def triggered_by(self) -> tuple[str, ...]:
@@ -176,6 +179,11 @@ def parse_symptoms(values: Iterable[str]) -> frozenset[str]:
     if unknown:
         raise ValueError(f"Unknown symptom(s) {', '.join(unknown)}; choose from {', '.join(SYMPTOMS)}.")
     return frozenset(codes)
+
+
+def cadence_target(advice: Sequence[AdviceItem]) -> tuple[int, int] | None:
+    """The personal cadence target the advice set, steps/min (first and second stage), or None."""
+    return next((item.target_spm for item in advice if item.target_spm), None)
 
 
 def cadence_target_spm(measured_spm: float) -> tuple[int, int]:
@@ -711,7 +719,7 @@ def _cadence(findings: Sequence[Finding], metrics: Sequence[MetricSummary]) -> A
         f"{CADENCE_BAND_SPM[1]} steps/min, the top of the range usually recommended."
     )
     why = f"{why} Target: +5 %, then +10 % of your cadence, at most {CADENCE_BAND_SPM[1]} steps/min."
-    return AdviceItem("cadence_target", "form", title, body, why, tuple(findings))
+    return AdviceItem("cadence_target", "form", title, body, why, tuple(findings), target_spm=(first, second))
 
 
 # ---------------------------------------------------------------------------------------------

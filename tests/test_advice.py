@@ -25,6 +25,7 @@ from gait.advice import (
     WARNING_TIER,
     AdviceItem,
     build_advice,
+    cadence_target,
     cadence_target_spm,
     format_value,
     headline,
@@ -290,6 +291,12 @@ def test_overstriding_with_high_cadence_gives_a_landing_cue_not_a_faster_cadence
 def test_overstriding_without_a_cadence_measurement_gives_a_relative_target() -> None:
     item = by_id(build_advice([SHANK], []))["cadence_target"]
     assert "5 %" in item.body and "10 %" in item.body and "15.6°" in item.why
+
+
+def test_the_report_reads_the_target_from_the_advice() -> None:
+    assert cadence_target(build_advice([HIP_ADDUCTION], [cadence(165)])) == (173, 180)
+    assert cadence_target(build_advice([SHANK], [])) is None  # relative target: no numbers to draw
+    assert cadence_target(build_advice([], [cadence(175)])) is None
 
 
 def test_cadence_target_arithmetic() -> None:

@@ -409,6 +409,8 @@ def test_real_rear_clip_at_160_to_169_gets_a_personal_cadence_target(
     advice = {item["id"]: item for item in summary["advice"]}
     first, second = round(measured * 1.05), round(min(measured * 1.10, 180))
     assert advice["cadence_target"]["title"] == f"Raise your cadence to {first}, then {second} steps/min"
+    page = (real_runs["rear-none"][0] / "report.html").read_text()
+    assert f"target {first}, then {second}" in page  # the cadence tile shows the same target
 
 
 @pytest.mark.browser

@@ -28,7 +28,7 @@ from gait.advice import (
     NOT_A_DIAGNOSIS,
     SYMPTOMS,
     AdviceItem,
-    cadence_target_spm,
+    cadence_target,
     format_number,
     format_value,
     headline,
@@ -226,8 +226,8 @@ def _tiles(analysis: Analysis, advice: Sequence[AdviceItem]) -> list[dict[str, A
     cadence = analysis.metric(CADENCE_KEY, "both")
     if cadence and cadence.measurable:
         note = _steps(cadence.n_steps)
-        if any(item.id == "cadence_target" for item in advice):
-            low, high = cadence_target_spm(cadence.median)
+        if target := cadence_target(advice):
+            low, high = target
             note += f" · target {low}, then {high}" if high > low else f" · target {low}"
         tiles.append(
             {
@@ -393,11 +393,7 @@ def _cadence_plot(analysis: Analysis, advice: Sequence[AdviceItem]) -> dict[str,
     if not np.isfinite(cadence).any():
         return None
     time_s = steps.contact_frame / analysis.fps
-    summary = analysis.metric(CADENCE_KEY, "both")
-    target = None
-    if summary and math.isfinite(summary.median) and any(item.id == "cadence_target" for item in advice):
-        target = cadence_target_spm(summary.median)
-    svg = cadence_plot(time_s, cadence, steps.side, CADENCE_BAND_SPM, target)
+    svg = cadence_plot(time_s, cadence, steps.side, CADENCE_BAND_SPM, cadence_target(advice))
     caption = (
         "Each dot is one step (60 / step time), coloured by the leg that landed; green band: "
         f"{CADENCE_BAND_SPM[0]}-{CADENCE_BAND_SPM[1]} steps/min."
