@@ -313,7 +313,9 @@ def _why(sites: Sequence[str], findings: Sequence[Finding], metrics: Sequence[Me
 
 
 def _leg_focus(findings: Sequence[Finding]) -> str:
-    sides = {f.side for f in findings if f.side in ("left", "right")}
+    """An extra set for the one leg past a band; a left-right difference alone does not pick a leg
+    (the pose model itself reads the two sides up to ~2 deg apart, docs/metrics.md)."""
+    sides = {f.side for f in findings if f.code in HIP_CONTROL_CODES and f.side in ("left", "right")}
     if len(sides) == 1:
         return f" Train both legs, and give the {sides.pop()} leg, which measured worse, one extra set."
     return ""

@@ -435,4 +435,6 @@ def test_real_reports_in_chromium(browser: Any, real_runs: dict[str, tuple[Path,
         if name == "side-hip":
             assert page.locator("#advice-programme_side_of_hip ol li").count() == 3
         page.screenshot(path=str(ARTIFACTS / f"advice-{name}.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits a phone
         page.close()
