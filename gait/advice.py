@@ -173,11 +173,20 @@ def format_number(value: float, unit: str) -> str:
 
 
 def parse_symptoms(values: Iterable[str]) -> frozenset[str]:
-    """Normalise symptom codes ("Sit_Bone" -> "sit-bone"); raise ValueError naming every unknown one."""
+    """Normalise symptom codes ("Sit_Bone" -> "sit-bone"); "none" alone means none.
+
+    Raises ValueError naming every unknown code, or "none" given beside a symptom.
+    """
     codes = {v.strip().lower().replace("_", "-").replace(" ", "-") for v in values if v.strip()}
+    if "none" in codes:
+        if len(codes) > 1:
+            raise ValueError(f"'none' cannot be combined with {', '.join(sorted(codes - {'none'}))}.")
+        return frozenset()
     unknown = sorted(codes - SYMPTOMS.keys())
     if unknown:
-        raise ValueError(f"Unknown symptom(s) {', '.join(unknown)}; choose from {', '.join(SYMPTOMS)}.")
+        raise ValueError(
+            f"Unknown symptom(s) {', '.join(unknown)}; choose from {', '.join(SYMPTOMS)} (or none)."
+        )
     return frozenset(codes)
 
 

@@ -149,7 +149,7 @@ def analyse(
     out: OutOpt = Path("out"),
     model: ModelOpt = "full",
     view: ViewOpt = None,
-    symptoms: Annotated[str, typer.Option(help="Comma-separated: " + ", ".join(SYMPTOMS) + ".")] = "",
+    symptoms: Annotated[str, typer.Option(help="Comma-separated: " + ", ".join(SYMPTOMS) + "; none.")] = "",
     slow: Annotated[int, typer.Option(help="Also write a slow-motion copy, N times slower (0: none).")] = 0,
     blur_faces: Annotated[bool, typer.Option("--blur-faces", help="Blur the head in the video.")] = False,
     no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated video.")] = False,

@@ -314,6 +314,9 @@ def test_parse_symptoms_normalises_and_names_every_unknown() -> None:
     assert parse_symptoms(["Sit_Bone", " night pain ", ""]) == {"sit-bone", "night-pain"}
     with pytest.raises(ValueError, match="back, knee; choose from side-of-hip"):
         parse_symptoms(["knee", "back"])
+    assert parse_symptoms(["None"]) == frozenset()
+    with pytest.raises(ValueError, match="'none' cannot be combined with limp"):
+        parse_symptoms(["none", "limp"])
 
 
 def test_format_value() -> None:
