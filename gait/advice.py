@@ -555,8 +555,9 @@ def _hip_programme(hip: Sequence[Finding], metrics: Sequence[MetricSummary]) -> 
     body = (
         "The gluteus medius, at the side of the hip, holds the pelvis level while you stand on one leg. "
         "When it cannot keep up, the opposite hip sags and the thigh swings inward, which loads the "
-        "tendons around the hip. Building its strength in stages gives it the capacity to keep up; "
-        "changing how you run also takes practice (see the next item)." + PROGRESSION + _leg_focus(hip)
+        "tendons around the hip. Strength work in stages gives the muscle and its tendons more capacity "
+        "to take that load; it does not by itself change how you run, which takes practice with feedback "
+        "('Practise a level pelvis with feedback')." + PROGRESSION + _leg_focus(hip)
     )
     return AdviceItem(
         "hip_programme",

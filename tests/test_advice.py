@@ -155,6 +155,7 @@ def test_hip_finding_adds_emphasis_to_the_reported_sites_programme() -> None:
 def test_hip_finding_without_pain_gives_the_hip_programme_core_and_form_practice() -> None:
     items = by_id(build_advice([HIP_ADDUCTION], [metric("hip_adduction_peak_deg", 12.4, side="right")]))
     assert items["hip_programme"].triggered_by == ("hip_adduction_high",)
+    assert "does not by itself change how you run" in items["hip_programme"].body
     assert "12.4°" in items["hip_programme"].why and "right leg" in items["hip_programme"].body
     assert items["core_stability"].triggered_by == ("hip_adduction_high",)
     form = items["hip_form_practice"]
