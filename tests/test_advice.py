@@ -13,6 +13,7 @@ import itertools
 import math
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -452,3 +453,15 @@ def test_decision_table_any_combination(
     chosen = data.draw(st.lists(st.sampled_from(VIEW_FINDINGS[view]), unique=True))
     findings = view_findings(spm, chosen)
     check(build_advice(findings, view_metrics(view, spm), symptoms), symptoms, findings, spm)
+
+
+def test_every_item_the_rules_can_give_is_documented_with_its_source() -> None:
+    docs = (Path(__file__).parents[1] / "docs" / "advice.md").read_text()
+    given_ids = set()
+    for view, spm, symptoms in itertools.product(VIEWS, CADENCES, SYMPTOM_SETS):
+        findings = view_findings(spm, VIEW_FINDINGS[view])
+        given_ids |= {item.id for item in build_advice(findings, view_metrics(view, spm), symptoms)}
+        given_ids |= {item.id for item in build_advice([], view_metrics(view, spm), symptoms)}
+    assert {"urgent_care", "stop_running", "landing_cue", "general_strength", "symptom_buttock"} <= given_ids
+    assert sorted(i for i in given_ids if f"`{i}`" not in docs) == []
+    assert all(f"`{code}`" in docs for code in SYMPTOMS)
