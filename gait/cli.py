@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gait import cache, pipeline
-from gait.advice import SYMPTOMS, parse_symptoms
+from gait.advice import SYMPTOMS, headline, parse_symptoms
 from gait.analysis import Analysis, View
 from gait.batch import distinct_clips, run_batch
 from gait.errors import GaitError
@@ -34,6 +34,8 @@ from gait.video import probe
 VIEWS = tuple(v for v in get_args(View) if v != "oblique")
 #: Bounds of --slow (a 10x copy of a 30 s clip is already five minutes) and of --max-height.
 SLOW_MAX, MIN_HEIGHT_PX = 10, 144
+#: Advice kinds the analyse command lists by title (the warning-sign list and notes stay in the report).
+ADVICE_LISTED = frozenset({"action", "exercise", "form", "load", "general"})
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Video gait analysis for runners.")
 console = Console(stderr=True)
@@ -191,7 +193,7 @@ def analyse(
     out: OutOpt = Path("out"),
     model: ModelOpt = "full",
     view: ViewOpt = None,
-    symptoms: Annotated[str, typer.Option(help="Comma-separated: " + ", ".join(SYMPTOMS) + ".")] = "",
+    symptoms: Annotated[str, typer.Option(help="Comma-separated: " + ", ".join(SYMPTOMS) + "; none.")] = "",
     slow: Annotated[
         int,
         typer.Option(min=0, max=SLOW_MAX, help="Also write a slow-motion copy, N times slower (0: none)."),
@@ -247,6 +249,10 @@ def analyse(
         console.print(f"[dim]not measured:[/] {escape(line)}")
     for note in result.analysis.quality_notes:
         console.print(f"[dim]note:[/] {escape(note)}")
+    console.print(f"[bold]{escape(headline(result.advice, result.analysis.findings).title)}[/]")
+    for item in result.advice:
+        if item.kind in ADVICE_LISTED and item.id != "not_a_diagnosis":
+            console.print(f"[cyan]advice:[/] {escape(item.title)}")
     console.print(escape(f"{result.headline}\nreport: {result.paths['report']}"))
 
 

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from gait import cache
-from gait.advice import build_advice
+from gait.advice import AdviceItem, build_advice
 from gait.analysis import Analysis, View
 from gait.engine import analyse_track
 from gait.errors import AnalysisError
@@ -128,6 +128,7 @@ class AnalyseResult:
     info: VideoInfo
     paths: dict[str, Path]
     from_cache: bool
+    advice: tuple[AdviceItem, ...] = ()
 
     @property
     def headline(self) -> str:
@@ -169,7 +170,7 @@ def analyse_video(
             still_bgr=still,
             symptoms=options.symptoms,
         )
-    return AnalyseResult(analysis, result.info, staged.published, result.from_cache)
+    return AnalyseResult(analysis, result.info, staged.published, result.from_cache, tuple(advice))
 
 
 def require_measurable(analysis: Analysis, needs: tuple[str, ...]) -> None:

@@ -11,8 +11,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
 
-from gait.advice import build_advice
+from gait import cli
+from gait.advice import PAIN_SITES, SYMPTOMS, WARNING_TIER, build_advice
 from gait.analysis import Analysis
 from gait.render import Annotator
 from gait.report import (
@@ -30,6 +34,7 @@ from gait.report.data import column_name
 from gait.report.html import stance_profile
 from gait.video import VideoInfo
 from gait.video_out import H264Writer
+from tests.conftest import real_clip
 from tests.fake_analysis import draw_frames, make_analysis, make_track
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -77,8 +82,8 @@ def test_summary_links_advice_to_the_finding_it_answers(analysis: Analysis) -> N
     summary = build_summary(analysis, advice_for(analysis, frozenset({"night-pain"})), None, {"night-pain"})
     assert summary["findings"][0]["code"] == "pelvic_drop_high"
     advice = {item["id"]: item for item in summary["advice"]}
-    assert advice["glute_med_progression"]["answers_findings"] == [0]
-    assert advice["glute_med_progression"]["triggered_by"] == ["pelvic_drop_high"]
+    assert advice["hip_programme"]["answers_findings"] == [0]
+    assert advice["hip_programme"]["triggered_by"] == ["pelvic_drop_high"]
     assert advice["relative_rest"]["answers_findings"] == []
     assert advice["red_flag_night_pain"]["answers_symptoms"] == ["night-pain"]
     assert summary["worst_step"]["side"] == "left" and summary["worst_step"]["unit"] == "deg"
@@ -214,6 +219,25 @@ def test_html_without_video_or_steps(analysis: Analysis) -> None:
     assert "<video" not in page and "Nothing stood out" in page and 'id="red-flags"' in page
 
 
+@settings(max_examples=40, deadline=None)
+@given(symptoms=st.sets(st.sampled_from(sorted(SYMPTOMS))), with_findings=st.booleans())
+def test_html_puts_reported_warning_signs_first(
+    analysis: Analysis, symptoms: set[str], with_findings: bool
+) -> None:
+    shown = analysis if with_findings else dataclasses.replace(analysis, findings=())
+    page = render_report_html(shown, advice_for(shown, frozenset(symptoms)), symptoms=symptoms)
+    warned = bool(symptoms & WARNING_TIER.keys())
+    flags, advice = page.index('id="red-flags"'), page.index('id="advice"')
+    assert (flags < advice) == warned  # reported warning signs lead; otherwise after the advice
+    assert page.count('id="red-flags"') == 1 and page.index('id="headline"') < flags
+    no_running = bool({WARNING_TIER[c] for c in symptoms if c in WARNING_TIER} & {"urgent", "stop"})
+    for site in PAIN_SITES:
+        programme = f'id="advice-programme_{site.replace("-", "_")}"'
+        assert (programme in page) == (site in symptoms and not no_running)
+    if no_running:
+        assert 'id="advice-relative_rest"' not in page and 'id="advice-cadence_target"' not in page
+
+
 # ---------------------------------------------------------------------------------------------
 # In a real browser
 
@@ -275,8 +299,9 @@ def test_report_in_chromium(browser: Any, report_dir: Path) -> None:
     assert page.inner_text("h1") == HOSTILE_CLIP
     assert page.locator("svg.plot").count() >= 4 and page.locator("svg.plot").first.is_visible()
     assert page.locator("#advice article").count() >= 6
-    assert page.locator("#advice-glute_med_progression .why").inner_text().startswith("Why this:")
-    assert page.locator("#red-flags li").count() == 4 and page.locator("#red-flags").is_visible()
+    assert page.locator("#advice-programme_side_of_hip .why").inner_text().startswith("Why this:")
+    assert page.locator("#advice-programme_side_of_hip ol li").count() == 3
+    assert page.locator("#red-flags li").count() == 5 and page.locator("#red-flags").is_visible()
     assert page.evaluate("document.getElementById('worst-step').naturalWidth") > 0
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
@@ -297,3 +322,119 @@ def test_report_fits_a_phone_screen(browser: Any, report_dir: Path) -> None:
 def test_report_dir_has_no_leftovers(report_dir: Path) -> None:
     names = sorted(p.name for p in report_dir.iterdir())
     assert names == sorted([HOSTILE_VIDEO, "report.html", "steps.csv", "summary.json"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Advice on real clips: `gait analyse` end to end, then the report in Chromium
+
+SIDE_CLIP = "mhuang24_IMG_5396.mp4"
+#: Rear view, running away from the camera at about 164 steps/min.
+REAR_CLIP = "sinankiliclar_run_rear_snow_receding.mp4"
+#: Run name -> (clip, --symptoms).
+ADVICE_RUNS = {
+    "side-hip": (SIDE_CLIP, "side-of-hip"),
+    "side-sit-bone": (SIDE_CLIP, "sit-bone"),
+    "side-limp": (SIDE_CLIP, "limp"),
+    "rear-none": (REAR_CLIP, ""),
+}
+RUNNING_IDS = {"relative_rest", "cross_training", "cadence_target", "landing_cue", "hip_form_practice"}
+
+
+@pytest.fixture(scope="module")
+def real_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]]:
+    """Each run's output folder and console text; pose comes from the session cache."""
+    clips = {clip: real_clip(clip) for clip, _ in ADVICE_RUNS.values()}
+    runs = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli.console, "width", 200)
+        for name, (clip, symptoms) in ADVICE_RUNS.items():
+            out = tmp_path_factory.mktemp(name) / "out"
+            args = ["analyse", str(clips[clip]), "--out", str(out), "--no-video"]
+            args += ["--symptoms", symptoms] if symptoms else []
+            result = CliRunner().invoke(cli.app, args)
+            assert result.exit_code == 0, result.output
+            runs[name] = (out, result.output)
+    return runs
+
+
+def summary_of(run: tuple[Path, str]) -> dict[str, Any]:
+    return json.loads((run[0] / "summary.json").read_text())
+
+
+def advice_ids(run: tuple[Path, str]) -> list[str]:
+    return [item["id"] for item in summary_of(run)["advice"]]
+
+
+@pytest.mark.realclip
+def test_real_side_clip_side_of_hip_gets_the_staged_programme(real_runs: dict[str, tuple[Path, str]]) -> None:
+    run = real_runs["side-hip"]
+    summary = summary_of(run)
+    assert summary["view"]["view"].startswith("side")
+    assert not any(m["measurable"] for m in summary["metrics"] if m["key"].startswith("pelvic_drop"))
+    advice = {item["id"]: item for item in summary["advice"]}
+    programme = advice["programme_side_of_hip"]
+    assert [s.split(",")[0] for s in programme["steps"]] == ["Stage 1", "Stage 2", "Stage 3"]
+    assert "general_strength" not in advice  # no "nothing calls for a hip programme" beside the pain
+    assert "advice: Load the side of the hip in stages" in run[1]
+
+
+@pytest.mark.realclip
+def test_real_side_clip_sit_bone_gets_its_programme_and_core(real_runs: dict[str, tuple[Path, str]]) -> None:
+    advice = {item["id"]: item for item in summary_of(real_runs["side-sit-bone"])["advice"]}
+    assert "programme_sit_bone" in advice and "programme_side_of_hip" not in advice
+    assert advice["core_stability"]["answers_symptoms"] == ["sit-bone"]
+    assert "tendon at the sit bone" in advice["core_stability"]["body"]
+
+
+@pytest.mark.realclip
+def test_real_side_clip_limp_leads_with_stop_and_has_no_running(
+    real_runs: dict[str, tuple[Path, str]],
+) -> None:
+    run = real_runs["side-limp"]
+    ids = advice_ids(run)
+    assert ids[0] == "stop_running" and RUNNING_IDS.isdisjoint(ids)
+    assert summary_of(run)["findings"]  # the clip's overstriding would otherwise bring cadence drills
+    lines = [line for line in run[1].splitlines() if line.startswith("advice:")]
+    assert lines == ["advice: Stop running and get it examined"]
+
+
+@pytest.mark.realclip
+def test_real_rear_clip_at_160_to_169_gets_a_personal_cadence_target(
+    real_runs: dict[str, tuple[Path, str]],
+) -> None:
+    summary = summary_of(real_runs["rear-none"])
+    assert summary["view"]["view"] == "rear"
+    measured = next(m["value"] for m in summary["metrics"] if m["key"] == "cadence_steps_per_min")
+    assert 160 <= measured < 170  # hand count: about 164 steps/min
+    advice = {item["id"]: item for item in summary["advice"]}
+    first, second = round(measured * 1.05), round(min(measured * 1.10, 180))
+    assert advice["cadence_target"]["title"] == f"Raise your cadence to {first}, then {second} steps/min"
+    page = (real_runs["rear-none"][0] / "report.html").read_text()
+    assert f"target {first}, then {second}" in page  # the cadence tile shows the same target
+
+
+@pytest.mark.browser
+@pytest.mark.realclip
+def test_real_reports_in_chromium(browser: Any, real_runs: dict[str, tuple[Path, str]]) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, run in real_runs.items():
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.goto((run[0] / "report.html").as_uri())
+        order = page.evaluate(
+            "['headline', 'red-flags', 'advice'].map(id => document.getElementById(id).offsetTop)"
+        )
+        title = page.inner_text("#headline h2")
+        if name == "side-limp":
+            assert title == "Stop running and get it examined"
+            assert order[0] < order[1] < order[2]  # warning signs straight after the headline
+            assert page.locator("#advice-cadence_target, #advice-relative_rest").count() == 0
+        else:
+            assert order[0] < order[2] < order[1]
+            lead = page.inner_text("#headline .first-step a")
+            assert page.locator(f"#advice article h3:text-is('{lead}')").count() == 1
+        if name == "side-hip":
+            assert page.locator("#advice-programme_side_of_hip ol li").count() == 3
+        page.screenshot(path=str(ARTIFACTS / f"advice-{name}.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits a phone
+        page.close()

@@ -28,9 +28,10 @@ from gait.advice import (
     NOT_A_DIAGNOSIS,
     SYMPTOMS,
     AdviceItem,
-    cadence_target_spm,
+    cadence_target,
     format_number,
     format_value,
+    headline,
 )
 from gait.analysis import Analysis, MetricSummary
 from gait.render import FRONTAL_VIEWS, SIDE_COLOUR_HEX, SIDE_VIEWS, stance_end
@@ -151,7 +152,7 @@ def render_report_html(
         "table": _metric_rows(analysis),
         "unmeasured": _unmeasured(analysis),
         "advice_sections": _advice_sections(advice),
-        "red_flags": [item for item in advice if item.kind == "red_flag"],
+        "warnings": _warnings(advice),
         "symptoms": [SYMPTOMS.get(code, code) for code in sorted(symptoms)],
         "checks": capture_checks(analysis),
         "quality_notes": list(analysis.quality_notes),
@@ -192,19 +193,26 @@ def _family(analysis: Analysis) -> str:
 
 
 def _headline(analysis: Analysis, advice: Sequence[AdviceItem]) -> dict[str, Any]:
-    findings = analysis.findings
-    if findings:
-        title = "One thing stood out" if len(findings) == 1 else f"{len(findings)} things stood out"
-    else:
-        title = "Nothing stood out in this clip"
+    head = headline(advice, analysis.findings)
     confidence = analysis.view.confidence
     sure = "high" if confidence >= 0.7 else "moderate" if confidence >= 0.4 else "low"
-    first = next((item for item in advice if item.kind in ("exercise", "form")), None)
     return {
-        "title": title,
-        "first_step": first,
-        "findings": [{"message": f.message, "side": f.side, "severity": f.severity} for f in findings],
+        "title": head.title,
+        "alarm": head.alarm,
+        "lead": head.lead,
+        "findings": [
+            {"message": f.message, "side": f.side, "severity": f.severity} for f in analysis.findings
+        ],
         "confidence": f"View recognised with {sure} confidence ({confidence:.0%}): {analysis.view.reason}",
+    }
+
+
+def _warnings(advice: Sequence[AdviceItem]) -> dict[str, Any]:
+    """The warning-signs panel: actions for reported signs, then every sign, same-day ones first."""
+    return {
+        "actions": [item for item in advice if item.kind == "action"],
+        "urgent": [item for item in advice if item.kind == "urgent"],
+        "flags": [item for item in advice if item.kind == "red_flag"],
     }
 
 
@@ -218,9 +226,9 @@ def _tiles(analysis: Analysis, advice: Sequence[AdviceItem]) -> list[dict[str, A
     cadence = analysis.metric(CADENCE_KEY, "both")
     if cadence and cadence.measurable:
         note = _steps(cadence.n_steps)
-        if any(item.id == "cadence_target" for item in advice):
-            low, high = cadence_target_spm(cadence.median)
-            note += f" · target {low}-{high}" if high > low else f" · target {low}"
+        if target := cadence_target(advice):
+            low, high = target
+            note += f" · target {low}, then {high}" if high > low else f" · target {low}"
         tiles.append(
             {
                 "label": "Cadence",
@@ -385,11 +393,7 @@ def _cadence_plot(analysis: Analysis, advice: Sequence[AdviceItem]) -> dict[str,
     if not np.isfinite(cadence).any():
         return None
     time_s = steps.contact_frame / analysis.fps
-    summary = analysis.metric(CADENCE_KEY, "both")
-    target = None
-    if summary and math.isfinite(summary.median) and any(item.id == "cadence_target" for item in advice):
-        target = cadence_target_spm(summary.median)
-    svg = cadence_plot(time_s, cadence, steps.side, CADENCE_BAND_SPM, target)
+    svg = cadence_plot(time_s, cadence, steps.side, CADENCE_BAND_SPM, cadence_target(advice))
     caption = (
         "Each dot is one step (60 / step time), coloured by the leg that landed; green band: "
         f"{CADENCE_BAND_SPM[0]}-{CADENCE_BAND_SPM[1]} steps/min."
