@@ -241,8 +241,9 @@ def scatter_svg(results: list[dict[str, Any]], key: str, path: Path) -> None:
     """Measured against true, one dot per step, one colour per model, the identity line."""
     colours = {"full": "#2563EB", "heavy": "#EA580C"}
     pts = [(p["true"], p["measured"], r["model"]) for r in results for p in r["pairs"] if p["key"] == key]
-    lo = min(min(t, m) for t, m, _ in pts) - 1
-    hi = max(max(t, m) for t, m, _ in pts) + 1
+    lo = min(t for t, _, _ in pts) - 10  # errors beyond +-10 are drawn on the edge
+    hi = max(t for t, _, _ in pts) + 4
+    pts = [(t, min(max(m, lo), hi), mod) for t, m, mod in pts]
     size, pad = 420, 48
     sx = lambda v: pad + (v - lo) / (hi - lo) * (size - 2 * pad)  # noqa: E731
     sy = lambda v: size - pad - (v - lo) / (hi - lo) * (size - 2 * pad)  # noqa: E731
@@ -262,10 +263,10 @@ def scatter_svg(results: list[dict[str, Any]], key: str, path: Path) -> None:
     ]
     parts += [
         f'<text x="{size / 2}" y="{size - 10}" text-anchor="middle">true {LABELS[key]}</text>',
-        f'<text x="14" y="{size / 2}" transform="rotate(-90 14 {size / 2})" text-anchor="middle">measured by gait</text>',
+        f'<text x="{pad}" y="18">measured by gait (dashed: measured = true)</text>',
     ]
     parts += [
-        f'<text x="{pad + 8}" y="{pad + 14 + 16 * i}" fill="{c}">● {m} model</text>'
+        f'<text x="{size - pad - 90}" y="{size - pad - 34 + 16 * i}" fill="{c}">● {m} model</text>'
         for i, (m, c) in enumerate(colours.items())
     ]
     parts.append("</svg>")
