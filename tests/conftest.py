@@ -93,28 +93,29 @@ def _isolated_cache(monkeypatch: pytest.MonkeyPatch, pose_cache_dir: Path) -> No
     monkeypatch.setenv("GAIT_CACHE_DIR", str(pose_cache_dir))
 
 
-#: The committed sample clip (Sports2D's BSD-3 demo), so these fixtures never skip.
-SAMPLE_CLIP = Path(__file__).resolve().parents[1] / "videos" / "sample_walk_side.mp4"
+#: The committed sample clip (the bench's synthetic rear-view runner), so these fixtures never skip.
+SAMPLE_CLIP = Path(__file__).resolve().parents[1] / "videos" / "sample_run_rear.mp4"
 
 
 def _resized_sample(dst: Path, size: tuple[int, int], n_frames: int | None = None) -> Path:
+    """The sample at ``size``, every second frame (30 fps), its first ``n_frames`` of those."""
     import cv2
 
     frames = [
         cv2.resize(f.bgr, size, interpolation=cv2.INTER_AREA)
         for f in iter_frames(SAMPLE_CLIP)
-        if n_frames is None or f.index < n_frames
+        if f.index % 2 == 0 and (n_frames is None or f.index < 2 * n_frames)
     ]
-    return write_clip(dst, frames, fps=probe(SAMPLE_CLIP).fps)
+    return write_clip(dst, frames, fps=probe(SAMPLE_CLIP).fps / 2)
 
 
 @pytest.fixture(scope="session")
 def tiny_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """0.8 s of the sample at 384x216 (H.264, about 30 kB): cheap to probe, decode, mutate and pose."""
-    return _resized_sample(tmp_path_factory.mktemp("tiny") / "tiny.mp4", (384, 216), n_frames=24)
+    """0.8 s of the sample at 216x384, 30 fps (H.264): cheap to probe, decode, mutate and pose."""
+    return _resized_sample(tmp_path_factory.mktemp("tiny") / "tiny.mp4", (216, 384), n_frames=24)
 
 
 @pytest.fixture(scope="session")
 def small_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole sample (7.7 s, enough steps for a full analysis) at 640x360 in H.264."""
-    return _resized_sample(tmp_path_factory.mktemp("small") / "walk.mp4", (640, 360))
+    """The whole sample (8 s, enough steps for a full analysis) at 360x640, 30 fps, in H.264."""
+    return _resized_sample(tmp_path_factory.mktemp("small") / "run.mp4", (360, 640))
