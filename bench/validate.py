@@ -115,7 +115,11 @@ def measure(clip: Path, model: str, cache_dir: Path | None) -> Any:
 
     result = pose_track(clip, model, cache_dir)
     tilt = camera_tilt(clip, result.track)
-    return analyse_track(result.track, tilt_deg=None if tilt is None else tilt.tilt_deg)
+    return analyse_track(
+        result.track,
+        tilt_deg=None if tilt is None else tilt.tilt_deg,
+        tilt_uncertainty_deg=None if tilt is None else tilt.uncertainty_deg,
+    )
 
 
 def compare(analysis: Any, truth: dict[str, Any]) -> dict[str, Any]:

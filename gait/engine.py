@@ -23,7 +23,7 @@ from gait.findings import make_findings, verdict_band
 from gait.metrics import cadence, hip, pelvis, stride
 from gait.metrics.catalogue import CATALOGUE, FRONTAL, SIDE, MetricInfo, not_measurable_reason
 from gait.metrics.common import USED_LANDMARKS, leg_length_px, mid_hip_px, stance_leg_length_px
-from gait.signal import CleanedTrack, clean_track
+from gait.signal import CleanedTrack, clean_track, level_xy
 from gait.thresholds import DEFAULT_THRESHOLDS, MIN_STEPS_FOR_VERDICT, ThresholdTable
 from gait.track import LANDMARK_INDEX, PoseTrack
 
@@ -68,6 +68,8 @@ class Config:
         Contact time and duty factor need at least this frame rate.
     unknown_tilt_deg : float
         Camera roll assumed when no tilt estimate is given (a hand-levelled phone).
+    min_tilt_uncertainty_deg : float
+        Least uncertainty granted to a measured tilt (the bench reads a 3 deg roll to 0.06 deg).
     min_hip_width_px : float
         Frontal-plane values of a step whose hips are closer than this in the image (a runner far
         away) are left out: 1 px of landmark error across 12 px of pelvis is 4.8 deg, beyond the
@@ -87,12 +89,17 @@ class Config:
     min_person_s: float = 1.0
     min_contact_fps: float = 25.0
     unknown_tilt_deg: float = 2.0
+    min_tilt_uncertainty_deg: float = 0.5
     min_hip_width_px: float = 12.0
     thresholds: ThresholdTable = field(default_factory=lambda: DEFAULT_THRESHOLDS)
 
 
 def analyse_track(
-    track: PoseTrack, view: View | None = None, config: Config | None = None, tilt_deg: float | None = None
+    track: PoseTrack,
+    view: View | None = None,
+    config: Config | None = None,
+    tilt_deg: float | None = None,
+    tilt_uncertainty_deg: float | None = None,
 ) -> Analysis:
     """Measure a runner's gait from a pose track.
 
@@ -105,8 +112,12 @@ def analyse_track(
     config : Config, optional
         Engine settings; ``Config()`` by default.
     tilt_deg : float, optional
-        Camera roll measured elsewhere (e.g. from background lines), clockwise on screen.
-        It widens the margin needed before a roll-sensitive asymmetry or band is called.
+        Camera roll measured elsewhere (e.g. from background lines), clockwise on screen. It is
+        subtracted: the metrics are measured on landmarks levelled by it.
+    tilt_uncertainty_deg : float, optional
+        How well that roll is known. It (at least ``config.min_tilt_uncertainty_deg``), or
+        ``config.unknown_tilt_deg`` when the tilt is unknown, widens the margin needed before a
+        roll-sensitive asymmetry or band is called.
 
     Returns
     -------
@@ -133,7 +144,7 @@ def analyse_track(
     expected_step_s = 1.0 / cleaned.step_frequency_hz if cleaned.step_frequency_hz > 0 else float("nan")
     events = detect_steps(ctrack, view_est.view, cfg.min_step_time_s, cfg.max_step_time_s, expected_step_s)
     _require_steps(events, track, cfg)
-    signals = frame_signals(ctrack.xy_px, view_est.view)
+    signals = frame_signals(level_xy(ctrack.xy_px, tilt_deg or 0.0, track.frame_size_px), view_est.view)
     leg_step_px = stance_leg_length_px(
         per_leg(signals, "leg_length", "px"), events.contact_frame, events.stance_end_frame, events.leg_column
     )
@@ -147,7 +158,11 @@ def analyse_track(
     bounce_spm = cadence.bounce_cadence_spm(signals["mid_hip_y_px"], ctrack.fps)
     events_spm = _cadence_from_mean_step(values["step_time_s"])
     agreement = cadence.agreement_factor(events_spm, bounce_spm)
-    tilt_unc = abs(tilt_deg) if tilt_deg is not None else cfg.unknown_tilt_deg
+    tilt_unc = (
+        cfg.unknown_tilt_deg
+        if tilt_deg is None
+        else max(tilt_uncertainty_deg or 0.0, cfg.min_tilt_uncertainty_deg)
+    )
     walking = np.isfinite(events_spm) and events_spm < WALKING_CADENCE_SPM
     vis = landmark_visibility(track)
     metrics = summarise(

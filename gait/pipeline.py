@@ -157,7 +157,12 @@ def analyse_video(
     with staged_output(out_dir, (video,), OUTPUT_FILES, before_publish) as staged:
         result = pose_track(video, options.model, options.cache_dir, on_frame=on_frame)
         tilt = camera_tilt(video, result.track)
-        analysis = analyse_track(result.track, view=options.view, tilt_deg=tilt.tilt_deg if tilt else None)
+        analysis = analyse_track(
+            result.track,
+            view=options.view,
+            tilt_deg=tilt.tilt_deg if tilt else None,
+            tilt_uncertainty_deg=tilt.uncertainty_deg if tilt else None,
+        )
         require_measurable(analysis, options.need)
         advice = build_advice(analysis.findings, analysis.metrics, options.symptoms)
         still = annotated_outputs(video, result.info, analysis, staged.folder, options)
