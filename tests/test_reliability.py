@@ -11,6 +11,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -236,6 +238,8 @@ def test_out_in_a_read_only_parent_is_written(tmp_path: Path) -> None:
 #: A process that saves one track into the cache ``N`` times (imports only gait.cache, so it starts fast).
 SAVE_MANY = """
 import sys
+import threading
+import time
 from pathlib import Path
 from gait import cache
 from gait.track import PoseTrack
@@ -355,6 +359,33 @@ def test_stopping_a_batch_midway_stops_the_rest(tmp_path: Path) -> None:
     next(outcomes)
     outcomes.close()
     assert list(outcomes) == []
+
+
+def test_ctrl_c_in_a_dask_batch_publishes_nothing(
+    small_sample: Path, tmp_path: Path, pose_cache_dir: Path
+) -> None:
+    """A real SIGINT while a worker is mid-clip: the worker must not publish, then or later."""
+    pytest.importorskip("dask.distributed")
+    out = tmp_path / "out"
+    options = AnalyseOptions(write_video=True, cache_dir=pose_cache_dir)  # the video keeps it busy
+
+    def interrupt_once_staging() -> None:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and not list(out.glob(f"*/{STAGING_PREFIX}*")):
+            time.sleep(0.02)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    watcher = threading.Thread(target=interrupt_once_staging, daemon=True)
+    reported = []
+    with pytest.raises(KeyboardInterrupt):
+        watcher.start()
+        for outcome in run_batch([small_sample], out, options, workers=2):
+            reported.append(outcome)
+        time.sleep(60)  # the signal lands in here if the clip was quicker than the watcher
+    watcher.join()
+    assert reported == []
+    time.sleep(2)  # a worker still running would publish now
+    assert not out.exists(), sorted(out.rglob("*"))
 
 
 # 10. Two runs into the same --out.
