@@ -414,6 +414,19 @@ def test_dask_batch_prints_gait_lines_only(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_disk_failure_mid_run_is_one_sentence(
+    tiny_clip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device", str(tmp_path / "out" / "report.html"))
+
+    monkeypatch.setattr(pipeline, "pose_track", disk_full)
+    result = CliRunner().invoke(app, ["analyse", str(tiny_clip), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "report.html (No space left on device): check the disk space" in one_line(result.output)
+    assert not (tmp_path / "out").exists()
+
+
 # The cache's own commands.
 
 
@@ -426,3 +439,8 @@ def test_cache_clear_removes_gait_files_only(cached_track: tuple[Path, PoseTrack
     assert result.exit_code == 0, result.output
     assert "Removed 2 cached pose track file(s)" in one_line(result.output)
     assert [p.name for p in tmp_path.iterdir()] == ["mine.npz"]
+
+
+def test_verbose_is_a_global_option(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["--verbose", "cache", "clear", "--cache-dir", str(tmp_path / "none")])
+    assert result.exit_code == 0 and "Removed 0 cached pose track file(s)" in one_line(result.output)
