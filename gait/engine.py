@@ -156,7 +156,7 @@ def analyse_track(
         values, ctrack.xy_px, events.midstance_frame, cfg.min_hip_width_px
     )
     bounce_spm = cadence.bounce_cadence_spm(signals["mid_hip_y_px"], ctrack.fps)
-    events_spm = _cadence_from_mean_step(values["step_time_s"])
+    events_spm = cadence.cadence_spm(values["step_time_s"], events.is_left, STEP_TIME_OUTLIER_FRACTION)
     agreement = cadence.agreement_factor(events_spm, bounce_spm)
     tilt_unc = (
         cfg.unknown_tilt_deg
@@ -166,7 +166,16 @@ def analyse_track(
     walking = np.isfinite(events_spm) and events_spm < WALKING_CADENCE_SPM
     vis = landmark_visibility(track)
     metrics = summarise(
-        values, events, view_est, vis, track.fps, agreement, cfg, tilt_unc, allow_verdicts=not walking
+        values,
+        events,
+        view_est,
+        vis,
+        track.fps,
+        agreement,
+        cfg,
+        tilt_unc,
+        events_spm,
+        allow_verdicts=not walking,
     )
     n_timed = int(np.isfinite(values["step_time_s"]).sum())
     notes = quality_notes(track, n_timed, cleaned, view_est, events_spm, bounce_spm, tilt_deg, cfg, walking)
@@ -382,6 +391,7 @@ def summarise(
     agreement: float,
     cfg: Config,
     tilt_uncertainty_deg: float,
+    cadence_spm: float,
     allow_verdicts: bool = True,
 ) -> tuple[MetricSummary, ...]:
     """Median, IQR, step count, confidence and band of every metric, per side and both sides."""
@@ -399,7 +409,7 @@ def summarise(
         if info.per_side:
             sides["both"] = _mean_of_sides(sides["both"], sides["left"], sides["right"])
         if key == "cadence_steps_per_min":
-            sides["both"] = replace(sides["both"], median=_cadence_from_mean_step(values["step_time_s"]))
+            sides["both"] = replace(sides["both"], median=cadence_spm)
         for summary in sides.values():
             if summary.n_steps == 0:
                 out.append(replace(summary, measurable=False, reason=NO_STEP_REASON))
@@ -423,20 +433,6 @@ def _mean_of_sides(both: MetricSummary, left: MetricSummary, right: MetricSummar
         return float(np.mean([getattr(m, name) for m in with_steps]))
 
     return replace(both, median=mean("median"), q1=mean("q1"), q3=mean("q3"))
-
-
-def _cadence_from_mean_step(step_time_s: np.ndarray) -> float:
-    """60 / mean step time, over steps within ``STEP_TIME_OUTLIER_FRACTION`` of the median step time.
-
-    Per-step cadences are quantised by the frame rate (21 or 22 frames at 60 fps), so
-    their median is biased; the mean step time is not.
-    """
-    t = step_time_s[np.isfinite(step_time_s)]
-    if t.size == 0:
-        return float("nan")
-    median = np.median(t)
-    inside = t[np.abs(t - median) <= STEP_TIME_OUTLIER_FRACTION * median]
-    return float(60.0 / np.mean(inside))
 
 
 def _unmeasurable_reason(info: MetricInfo, view: View, fps: float, cfg: Config, feet_visible: bool) -> str:

@@ -38,8 +38,8 @@ FRONTAL_BOUNDS = {
 OVERSTRIDE_BOUND = 0.15
 #: A clip and its mirror image, sides swapped: measured within 0.9 deg.
 MIRROR_BOUND_DEG = 1.5
-#: Cadence error: measured 0.3% on the rear clips, 0.6% and 2.3% on the 4 s side clips.
-CADENCE_BOUND = {"rear": 0.01, "side": 0.03}
+#: Cadence error: measured 0.3% on the rear clips, 0.2% and 0.5% on the 4 s side clips.
+CADENCE_BOUND = {"rear": 0.01, "side": 0.01}
 
 
 @cache
