@@ -205,9 +205,9 @@ class RunningCycle:
         end, p_end = self.stance_ankle(np.array([0.0]))
         end_v = (self.stance_ankle(np.array([dt]))[0] - end) / dt
         leg = self.leg_m
-        knots = np.array([0.0, 0.35, 0.75, 1.0]) * swing_s
-        xs = np.array([start[0, 0], -0.22 * leg, self.x_ic_m + 0.08 * leg, end[0, 0]])
-        zs = np.array([start[0, 1], 0.42 * leg, self.ankle_ic_z + 0.10 * leg, end[0, 1]])
+        knots = np.array([0.0, 0.35, 0.88, 1.0]) * swing_s
+        xs = np.array([start[0, 0], -0.22 * leg, self.x_ic_m + 0.05 * leg, end[0, 0]])
+        zs = np.array([start[0, 1], 0.42 * leg, self.ankle_ic_z + 0.04 * leg, end[0, 1]])
         spline_x = CubicSpline(knots, xs, bc_type=((1, start_v[0, 0]), (1, end_v[0, 0])))
         spline_z = CubicSpline(knots, zs, bc_type=((1, start_v[0, 1]), (1, end_v[0, 1])))
         u = np.clip(tau - self.contact_s, 0, swing_s)
