@@ -241,6 +241,26 @@ def event_rows(results: list[dict[str, Any]]) -> list[str]:
     return rows
 
 
+def fps_rows(results: list[dict[str, Any]]) -> list[str]:
+    """Contact timing in milliseconds by view family and frame rate."""
+    rows = [
+        "| view | fps | model | steps | contact error, median [ms] | within 1 frame |",
+        "|---|---|---|---|---|---|",
+    ]
+    family = lambda r: "side" if r["view"].startswith("side") else "rear/front"  # noqa: E731
+    for fam in ("side", "rear/front"):
+        for fps in sorted({r["fps"] for r in results}):
+            for model in dict.fromkeys(r["model"] for r in results):
+                rs = [r for r in results if family(r) == fam and r["fps"] == fps and r["model"] == model]
+                err = np.concatenate([np.asarray(r["contact_error_frames"], float) for r in rs]) if rs else []
+                if len(err):
+                    rows.append(
+                        f"| {fam} | {fps:g} | {model} | {len(err)} | {1000 * np.median(err) / fps:+.0f} "
+                        f"| {100 * np.mean(np.abs(err) <= 1):.0f}% |"
+                    )
+    return rows
+
+
 def scatter_svg(results: list[dict[str, Any]], key: str, path: Path) -> None:
     """Measured against true, one dot per step, one colour per model, the identity line."""
     colours = {"full": "#2563EB", "heavy": "#EA580C"}
@@ -325,7 +345,16 @@ def run(
         for model in models:
             r = compare(measure(clip, model, cache), truth)
             r["summary"] = {f"{k}|{s}": v for (k, s), v in r["summary"].items()}
-            results.append(r | {"name": cond.name, "group": cond.group, "model": model, "clip": str(clip)})
+            results.append(
+                r
+                | {
+                    "name": cond.name,
+                    "group": cond.group,
+                    "model": model,
+                    "clip": str(clip),
+                    "fps": truth["fps"],
+                }
+            )
             print(
                 f"{cond.name} [{model}]: {r['n_steps']}/{r['n_true_steps']} steps, "
                 f"contact error {r['contact_error_frames']}",
@@ -344,6 +373,7 @@ def write_results(results: list[dict[str, Any]], docs: Path) -> None:
     tables = {
         "Per-step error, measured - true (deg or leg lengths)": metric_rows(results),
         "Events and cadence": event_rows(results),
+        "Contact timing by frame rate": fps_rows(results),
         "A clip against its mirror image (sides swapped)": mirror_rows(results),
     }
     text = "\n\n".join(f"### {name}\n\n" + "\n".join(rows) for name, rows in tables.items())
