@@ -188,3 +188,13 @@ def test_a_rolled_camera_is_levelled(measured, key):
     _, analysis = measured(ROLL)
     errors = per_side_error(analysis, ROLL, key)
     assert abs(errors["left"] - errors["right"]) <= 1.5, errors
+
+
+def test_the_report_says_the_frontal_angles_are_not_judged(measured):
+    from gait.advice import build_advice
+    from gait.report.html import render_report_html
+
+    _, analysis = measured(REAR)
+    page = render_report_html(analysis, build_advice(analysis.findings, analysis.metrics, ()))
+    assert "not validated: no verdict" in page
+    assert "are shown but not judged" in page and "pelvic drop" in page.lower()
