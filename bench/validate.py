@@ -122,22 +122,25 @@ def measure(clip: Path, model: str, cache_dir: Path | None) -> Any:
     )
 
 
+def matched_steps(analysis: Any, truth: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """(gait's step index, true step) for every gait step whose midstance lies in a true stance of its side."""
+    out = []
+    for i in range(analysis.steps.n):
+        side, mid = str(analysis.steps.side[i]), int(analysis.steps.midstance_frame[i])
+        for true in truth["steps"]:
+            if true["side"] == side and true["contact_frame"] - 1 <= mid <= true["toe_off_frame"] + 1:
+                out.append((i, true))
+                break
+    return out
+
+
 def compare(analysis: Any, truth: dict[str, Any]) -> dict[str, Any]:
     """Per-step pairs (measured, true) and event errors for one analysis."""
     steps = analysis.steps
-    true_steps = truth["steps"]
     pairs: list[dict[str, Any]] = []
     contact_err: list[int] = []
-    for i in range(steps.n):
-        side, mid = str(steps.side[i]), int(steps.midstance_frame[i])
-        match = [
-            s
-            for s in true_steps
-            if s["side"] == side and s["contact_frame"] - 1 <= mid <= s["toe_off_frame"] + 1
-        ]
-        if not match:
-            continue
-        true = match[0]
+    for i, true in matched_steps(analysis, truth):
+        side = str(steps.side[i])
         contact_err.append(int(steps.contact_frame[i]) - true["contact_frame"])
         for key, values in steps.values.items():
             if key in true["values"] and true["values"][key] is not None and np.isfinite(values[i]):
@@ -148,7 +151,7 @@ def compare(analysis: Any, truth: dict[str, Any]) -> dict[str, Any]:
     return {
         "pairs": pairs,
         "contact_error_frames": contact_err,
-        "n_true_steps": len(true_steps),
+        "n_true_steps": len(truth["steps"]),
         "n_steps": steps.n,
         "n_matched": len(contact_err),
         "cadence": {

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from bench.validate import matched_steps
 from gait.analysis import Analysis
 from gait.engine import analyse_track
 from gait.pipeline import camera_tilt
@@ -71,15 +72,7 @@ def measured(track_of: Callable[[Path], PoseTrack]) -> Callable[[str], tuple[Pos
 
 
 def matched(analysis: Analysis, name: str) -> list[tuple[int, dict[str, Any]]]:
-    """(gait step index, true step) for every gait step whose midstance falls in a true stance."""
-    out = []
-    for i in range(analysis.steps.n):
-        side, mid = str(analysis.steps.side[i]), int(analysis.steps.midstance_frame[i])
-        for s in truth(name)["steps"]:
-            if s["side"] == side and s["contact_frame"] - 1 <= mid <= s["toe_off_frame"] + 1:
-                out.append((i, s))
-                break
-    return out
+    return matched_steps(analysis, truth(name))
 
 
 def per_side_error(analysis: Analysis, name: str, key: str) -> dict[str, float]:
