@@ -24,7 +24,7 @@ from gait.advice import SYMPTOMS, headline, parse_symptoms
 from gait.analysis import Analysis, View
 from gait.batch import distinct_clips, run_batch
 from gait.errors import GaitError
-from gait.fsutil import check_output_dir
+from gait.fsutil import check_output_dir, os_error_sentence
 from gait.known_answer import KnownAnswer, known_answers, load_truth
 from gait.pipeline import NEEDS, AnalyseOptions
 from gait.thresholds import MIN_STEPS_FOR_VERDICT, UNVALIDATED
@@ -87,13 +87,7 @@ def frame_progress(video: Path) -> Iterator[Callable[[int], None]]:
 
 def fail(exc: GaitError | OSError) -> typer.Exit:
     """Print the error's one sentence and return the exit to raise."""
-    if isinstance(exc, OSError):  # the disk, not the clip: full, removed, or permissions changed mid-run
-        where = f" {os.fsdecode(exc.filename)}" if exc.filename else ""
-        message = (
-            f"Cannot read or write{where} ({exc.strerror or exc}): check the disk space and permissions."
-        )
-    else:
-        message = str(exc)
+    message = os_error_sentence(exc) if isinstance(exc, OSError) else str(exc)
     console.print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(code=2)
 
