@@ -33,6 +33,7 @@ from gait import cache, pipeline
 from gait.advice import SYMPTOMS, headline, parse_symptoms
 from gait.analysis import Analysis, View
 from gait.batch import BATCH_CSV, ClipOutcome, analyse_batch, plan_batch
+from gait.comparison import compare as compare_visits
 from gait.errors import GaitError
 from gait.fsutil import check_output_dir, os_error_sentence
 from gait.known_answer import KnownAnswer, known_answers, load_truth
@@ -404,6 +405,51 @@ def batch_progress(n_clips: int, per_clip: bool) -> Iterator[BatchDisplay]:
     )
     with Progress(*columns, console=console, transient=True) as progress:
         yield BatchDisplay(progress, n_clips, per_clip)
+
+
+@app.command()
+def compare(
+    before: Annotated[Path, typer.Argument(help="The first visit: a clip, or a folder gait analysed.")],
+    after: Annotated[Path, typer.Argument(help="The second visit: a clip, or a folder gait analysed.")],
+    out: OutOpt = Path("out"),
+    model: ModelOpt = "full",
+    no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated videos of clips.")] = False,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
+) -> None:
+    """Compare two visits per metric and side against the detectable difference.
+
+    Writes OUT/compare.json and OUT/compare.html (clips are analysed first into OUT/before and OUT/after).
+    """
+    options = AnalyseOptions(
+        model=model, write_video=not no_video, cache_dir=cache_folder(no_cache, cache_dir)
+    )
+    try:
+        check_output_dir(out)
+        result = compare_visits(before, after, out, options)
+    except (GaitError, OSError) as exc:
+        raise fail(exc) from exc
+    table = Table(title="before -> after", title_justify="left")
+    for column in ("metric [unit]", "side", "before", "after", "change", "detectable", "verdict"):
+        table.add_column(
+            escape(column), justify="left" if column in ("metric [unit]", "side", "verdict") else "right"
+        )
+    for m in result.metrics:
+        table.add_row(
+            escape(f"{m.label} [{m.unit}]"),
+            m.side,
+            _num(m.before),
+            _num(m.after),
+            _num(m.change, signed=True),
+            _num(m.detectable_difference),
+            escape(m.verdict + (f" ({m.reason})" if m.verdict == "not comparable" else "")),
+        )
+    console.print(table)
+    console.print(escape(f"compare: {out / 'compare.html'}, {out / 'compare.json'}"))
+
+
+def _num(value: float | None, signed: bool = False) -> str:
+    return "-" if value is None else f"{value:+.3g}" if signed else f"{value:.3g}"
 
 
 cache_app = typer.Typer(no_args_is_help=True, help="The cache of pose tracks.")
