@@ -166,22 +166,21 @@ def plan_batch(inputs: Iterable[Path | str], out_dir: Path) -> BatchPlan:
     once; the repeats are in ``repeats``.
     """
     paths = expand_inputs(inputs)
-    items: dict[str, BatchItem] = {}
+    items: dict[str, BatchItem] = {}  # by folder name
+    by_identity: dict[str, Path] = {}  # content digest, or the absolute path of a file not read
     repeats: dict[Path, Path] = {}
     for video in paths:
         digest = content_digest(video)
-        name = clip_folder_name(video, digest)
-        if name in items and (digest is not None or _same_path(items[name].video, video)):
-            repeats[video] = items[name].video
+        identity = digest or "path:" + os.path.abspath(video)
+        if identity in by_identity:
+            repeats[video] = by_identity[identity]
             continue
-        while name in items:  # two missing files whose paths hash alike: cannot happen in practice
+        by_identity[identity] = video
+        name = clip_folder_name(video, digest)
+        while name in items:  # two files named alike whose hashes share their first digits
             name += "_"
         items[name] = BatchItem(video, digest, Path(out_dir) / name)
     return BatchPlan(paths, list(items.values()), repeats)
-
-
-def _same_path(a: Path, b: Path) -> bool:
-    return os.path.abspath(a) == os.path.abspath(b)
 
 
 def distinct_clips(videos: Iterable[Path]) -> tuple[list[Path], list[Path]]:

@@ -370,7 +370,7 @@ class BatchDisplay:
 
         def advance(_index: int) -> None:
             self.progress.advance(task)
-            speed = self.progress.tasks[task].speed if task in self.progress.task_ids else None
+            speed = next((t.speed for t in self.progress.tasks if t.id == task), None)
             self.progress.update(task, fps=f"{speed:5.1f} frames/s" if speed else "  -")
 
         return advance
