@@ -293,10 +293,9 @@ def batch(
     except (GaitError, OSError) as exc:
         raise fail(exc) from exc
     for repeat, original in plan.repeats.items():
-        console.print(
-            f"[dim]note:[/] {escape(shown(repeat))} is given more than once"
-            f" (same content as {escape(shown(original))}): analysed once."
-        )
+        same_file = os.path.abspath(repeat) == os.path.abspath(original) or _same_file(repeat, original)
+        what = "is given more than once" if same_file else f"has the same content as {shown(original)}"
+        console.print(f"[dim]note:[/] {escape(shown(repeat))} {escape(what)}: analysed once.")
     counts = {"analysed": 0, "reused": 0, "failed": 0}
     with batch_progress(len(plan.items), per_clip=workers <= 1 and scheduler is None) as display:
 
@@ -344,6 +343,13 @@ def batch(
         for outcome in result.failed:
             console.print(f"  {escape(shown(outcome.video))}: {escape(outcome.message)}")
     raise typer.Exit(code=result.exit_code)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 class BatchDisplay:
