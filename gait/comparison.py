@@ -14,12 +14,12 @@ difference and given a verdict:
 * ``improved`` / ``worse`` for metrics with an agreed better direction (:data:`HIGHER_IS_WORSE`),
   ``changed`` for the others.
 
-The detectable difference is the larger of a published or bench floor (:data:`FLOOR`) and
-1.96 standard errors of the difference of the two medians. The standard error of a median over n
-steps is 1.2533 s / sqrt(n), with s the larger of the clip's own step-to-step spread (IQR / 1.349)
-and the per-step error the bench measured for that metric in that camera set-up
-(:data:`BENCH_STEP_SD`), so a clip that happens to look steady is not trusted beyond what the
-measurement can do.
+The detectable difference is the larger of a floor (a published or bench figure, :data:`FLOOR`;
+else the resolution of the unit, :data:`UNIT_FLOOR`, or one frame for times) and 1.96 standard
+errors of the difference of the two medians. The standard error of a median over n steps is
+1.2533 s / sqrt(n), with s the larger of the clip's own step-to-step spread (IQR / 1.349) and the
+per-step error the bench measured for that metric in that camera set-up (:data:`BENCH_STEP_SD`),
+so a clip that happens to look steady is not trusted beyond what the measurement can do.
 """
 
 from __future__ import annotations
@@ -63,6 +63,11 @@ FLOOR: dict[str, float] = {
     # The bench reads cadence within 0.83% (docs/validation.md); 3 steps/min is ~1.8% at 165.
     "cadence_steps_per_min": 3.0,
 }
+
+#: Resolution floor by unit for metrics with no published or bench figure: the smallest change a
+#: 2D pose measurement of a phone clip resolves (project choice: about 1 deg of segment angle, 2% of
+#: a leg length, 2 points of duty factor; times: one frame of the slower clip, added in code).
+UNIT_FLOOR: dict[str, float] = {"deg": 1.0, "leg lengths": 0.02, "%": 2.0, "steps/min": 3.0, "s": 0.0}
 
 #: Per-step error SD (measured - true, over steps) the known-answer bench found with the default
 #: (full) model at hip height, level camera: docs/validation-results.json, per view family.
@@ -134,24 +139,29 @@ def median_se(iqr: float | None, n_steps: int, bench_sd: float) -> float:
 
 
 def detectable_difference(
-    key: str, family: str, before: Mapping[str, Any], after: Mapping[str, Any]
+    key: str, family: str, before: Mapping[str, Any], after: Mapping[str, Any], frame_s: float = 0.0
 ) -> float:
-    """The smallest change between these two summaries of ``key`` that is more than noise."""
+    """The smallest change between these two summaries of ``key`` that is more than noise.
+
+    ``frame_s``: one frame of the slower clip, the floor of a change in a time.
+    """
     bench_sd = BENCH_STEP_SD.get((family, key), 0.0)
     se_before = median_se(before.get("iqr"), int(before.get("steps_used") or 0), bench_sd)
     se_after = median_se(after.get("iqr"), int(after.get("steps_used") or 0), bench_sd)
-    return max(FLOOR.get(key, 0.0), Z95 * math.hypot(se_before, se_after))
+    unit = str(before.get("unit", ""))
+    floor = FLOOR.get(key, frame_s if unit == "s" else UNIT_FLOOR.get(unit, 0.0))
+    return max(floor, Z95 * math.hypot(se_before, se_after))
 
 
 def compare_metric(
-    before: Mapping[str, Any], after: Mapping[str, Any], same_view: bool, family: str
+    before: Mapping[str, Any], after: Mapping[str, Any], same_view: bool, family: str, frame_s: float = 0.0
 ) -> MetricChange:
     """The verdict on one metric and side (entries of summary.json's ``metrics``)."""
     key, side = before["key"], before["side"]
     b, a = before.get("value"), after.get("value")
     change = a - b if a is not None and b is not None else None
     problem = _not_comparable(before, after, same_view)
-    dd = None if problem or change is None else detectable_difference(key, family, before, after)
+    dd = None if problem or change is None else detectable_difference(key, family, before, after, frame_s)
     verdict: Verdict
     if problem:
         verdict, reason = "not comparable", problem
@@ -160,7 +170,7 @@ def compare_metric(
         reason = "not validated on the known-answer bench (docs/validation.md): no change is called real"
     else:
         assert change is not None and dd is not None
-        reason = _dd_basis(key, family)
+        reason = _dd_basis(key, family, before["unit"])
         if abs(change) < dd:
             verdict = "within noise"
         elif key not in HIGHER_IS_WORSE:
@@ -185,10 +195,14 @@ def _not_comparable(before: Mapping[str, Any], after: Mapping[str, Any], same_vi
     return ""
 
 
-def _dd_basis(key: str, family: str) -> str:
+def _dd_basis(key: str, family: str, unit: str) -> str:
     parts = []
     if key in FLOOR:
         parts.append(f"at least {FLOOR[key]:g} (published or bench floor)")
+    elif unit == "s":
+        parts.append("at least one frame")
+    elif UNIT_FLOOR.get(unit):
+        parts.append(f"at least {UNIT_FLOOR[unit]:g} (resolution of a 2D pose measurement)")
     if (family, key) in BENCH_STEP_SD:
         parts.append(f"bench per-step error {BENCH_STEP_SD[(family, key)]:g} ({BENCH_GROUPS[family]})")
     parts.append("the two clips' step-to-step spread")
@@ -199,9 +213,11 @@ def compare_summaries(before: Mapping[str, Any], after: Mapping[str, Any]) -> li
     """Every metric and side present in both summaries, in the order of ``before``."""
     view_b, view_a = before["view"]["view"], after["view"]["view"]
     same_view = view_b == view_a and view_b != "oblique"
+    fps = [float(s.get("clip", {}).get("fps") or 0.0) for s in (before, after)]
+    frame_s = 1.0 / min(fps) if min(fps) > 0 else 0.0
     after_by = {(m["key"], m["side"]): m for m in after["metrics"]}
     return [
-        compare_metric(m, after_by[(m["key"], m["side"])], same_view, view_family(view_b))
+        compare_metric(m, after_by[(m["key"], m["side"])], same_view, view_family(view_b), frame_s)
         for m in before["metrics"]
         if (m["key"], m["side"]) in after_by
         and (m.get("measurable") or after_by[(m["key"], m["side"])].get("measurable"))

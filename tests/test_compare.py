@@ -189,7 +189,9 @@ def test_same_clip_twice_is_all_within_noise(sample_compared: Path) -> None:
     check_same_clip(data)
     assert {p.name for p in sample_compared.iterdir()} == {"before", "after", "compare.json", "compare.html"}
     html = (sample_compared / "compare.html").read_text()
-    assert '<video src="before/annotated.mp4"' in html and '<video src="after/annotated.mp4"' in html
+    assert (
+        '<video src="before/annotated.mp4#t=0.5"' in html and '<video src="after/annotated.mp4#t=0.5"' in html
+    )
     assert "http" not in html.replace("http-equiv", "")  # nothing fetched from the network
 
 
@@ -208,3 +210,28 @@ def test_real_clips_compared(tmp_path: Path, pose_cache_dir: Path) -> None:
     measured = [m for m in other.metrics if m.before is not None and m.after is not None]
     assert measured and all(m.change != 0 for m in measured if m.key == "cadence_steps_per_min")
     assert all(m.verdict == "not comparable" and "too few steps after" in m.reason for m in measured)
+
+
+@pytest.mark.browser
+def test_compare_page_in_chromium(sample_compared: Path, tmp_path: Path) -> None:
+    from tests.test_report import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="python playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto((sample_compared / "compare.html").as_uri())
+        page.wait_for_function("document.querySelectorAll('video')[1].readyState >= 1", timeout=15_000)
+        durations = page.evaluate("Array.from(document.querySelectorAll('video'), v => v.duration)")
+        rows = page.locator("tbody tr").count()
+        plots = page.locator(".plot svg").count()
+        browser.close()
+    data = json.loads((sample_compared / "compare.json").read_text())
+    assert not errors, errors
+    assert durations == [pytest.approx(8.0, rel=0.05)] * 2
+    assert rows == len(data["metrics"]) and plots == sum(m["side"] == "both" for m in data["metrics"])

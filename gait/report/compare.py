@@ -109,7 +109,7 @@ def _video_url(folder: Path, out_dir: Path) -> str | None:
     if not video.is_file():
         return None
     rel = os.path.relpath(video, out_dir)
-    return quote(os.fsencode(rel).decode("utf-8", errors="backslashreplace"))
+    return quote(os.fsencode(rel).decode("utf-8", errors="backslashreplace")) + "#t=0.5"  # a frame, not black
 
 
 def _fmt(value: float | None, unit: str) -> str:
@@ -140,9 +140,7 @@ def render_compare_html(
                 "change": "-" if m.change is None else ("+" if m.change > 0 else "") + _fmt(m.change, m.unit),
                 "dd": "-" if m.detectable_difference is None else _fmt(m.detectable_difference, m.unit),
                 "cls": VERDICT_CLASS[m.verdict],
-                "plot": overlay_plot(m, steps[0], steps[1])
-                if m.verdict != "not comparable" or m.before is not None
-                else None,
+                "plot": overlay_plot(m, steps[0], steps[1]) if m.side == "both" else None,
             }
         )
     counts = {v: sum(r["m"].verdict == v for r in rows) for v in VERDICT_CLASS}
