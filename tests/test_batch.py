@@ -340,3 +340,48 @@ def test_batch_killed_midway_then_rerun(small_sample: Path, tmp_path: Path, pose
             p.name for p in folder.iterdir()
         }
         assert probe(folder / "annotated.mp4").n_frames > 0
+
+
+@pytest.mark.browser
+def test_index_sorts_by_any_column_and_escapes_names(tmp_path: Path) -> None:
+    from gait.report.batch import BatchRow, write_index_html
+    from tests.test_report import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="python playwright is not installed")
+    hostile = "<img src=x onerror=alert(1)>.mp4"
+    rows = [
+        BatchRow(
+            "b.mp4", "analysed", "", "b-1", {"view": "side_right", "steps": 9, "cadence [steps/min]": 171.5}
+        ),
+        BatchRow(hostile, "failed", "not a video", "", {}),
+        BatchRow("a.mp4", "analysed", "", "a-2", {"view": "rear", "steps": 20, "cadence [steps/min]": 9.5}),
+    ]
+    write_index_html(tmp_path / INDEX_HTML, rows, "gait batch")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: errors.append(f"dialog: {d.message}"))
+        page.goto((tmp_path / INDEX_HTML).as_uri())
+
+        def first_column() -> list[str]:
+            return page.eval_on_selector_all(
+                "#batch tbody tr td:first-child", "tds => tds.map(t => t.textContent)"
+            )
+
+        page.click("th:has-text('cadence [steps/min]')")
+        ascending = first_column()
+        page.click("th:has-text('cadence [steps/min]')")
+        descending = first_column()
+        page.click("th:has-text('path')")
+        by_path = first_column()
+        links = page.eval_on_selector_all("a", "as => as.map(a => a.getAttribute('href'))")
+        browser.close()
+    assert not errors, errors
+    assert ascending == ["a.mp4", "b.mp4", hostile]  # numbers as numbers (9.5 < 171.5), empty last
+    assert descending == ["b.mp4", "a.mp4", hostile]
+    assert by_path == [hostile, "a.mp4", "b.mp4"]
+    assert sorted(links) == ["a-2/report.html", "b-1/report.html"]
