@@ -385,3 +385,14 @@ def test_index_sorts_by_any_column_and_escapes_names(tmp_path: Path) -> None:
     assert descending == ["b.mp4", "a.mp4", hostile]
     assert by_path == [hostile, "a.mp4", "b.mp4"]
     assert sorted(links) == ["a-2/report.html", "b-1/report.html"]
+
+
+def test_an_existing_scheduler_gives_the_same_rows(bad_clips: list[Path], tmp_path: Path) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    options = AnalyseOptions(write_video=False, cache_dir=None)
+    local = analyse_batch(bad_clips, tmp_path / "local", options)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+        remote = analyse_batch(bad_clips, tmp_path / "remote", options, scheduler=cluster.scheduler_address)
+    assert remote.exit_code == local.exit_code == 1
+    assert (tmp_path / "remote" / BATCH_CSV).read_text() == (tmp_path / "local" / BATCH_CSV).read_text()
+    assert not leftovers(tmp_path / "remote")
