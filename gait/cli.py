@@ -62,6 +62,13 @@ OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the output
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Run pose inference even if a cached track exists.")
 ]
+SymmetricOpt = Annotated[
+    bool,
+    typer.Option(
+        "--symmetric",
+        help="Also read each frame's mirror image and average: left/right symmetric landmarks, 2x slower.",
+    ),
+]
 CacheDirOpt = Annotated[
     Path | None,
     typer.Option(
@@ -111,6 +118,7 @@ def pose(
     model: ModelOpt = "full",
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
+    symmetric: SymmetricOpt = False,
 ) -> None:
     """Extract pose landmarks from VIDEO into OUT/<name>.pose.npz and a tidy CSV."""
     started = time.perf_counter()
@@ -118,7 +126,11 @@ def pose(
         check_output_dir(out, inputs=[video], names=[f"{video.stem}.pose.npz", f"{video.stem}.pose.csv"])
         with frame_progress(video) as on_frame:
             result = pipeline.pose_track(
-                video, model, cache_dir=cache_folder(no_cache, cache_dir), on_frame=on_frame
+                video,
+                model,
+                cache_dir=cache_folder(no_cache, cache_dir),
+                on_frame=on_frame,
+                symmetric=symmetric,
             )
         npz, csv = pipeline.write_track(result.track, out, video.stem)
     except (GaitError, OSError) as exc:
@@ -215,6 +227,7 @@ def analyse(
     ] = "",
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
+    symmetric: SymmetricOpt = False,
 ) -> None:
     """Measure VIDEO and write the annotated video, summary.json, steps.csv and report.html into OUT."""
     if view is not None and view not in VIEWS:
@@ -241,6 +254,7 @@ def analyse(
             max_height_px=max_height,
             cache_dir=cache_folder(no_cache, cache_dir),
             need=needs,
+            symmetric=symmetric,
         )
         with frame_progress(video) as on_frame:
             result = pipeline.analyse_video(video, out, options, on_frame=on_frame)

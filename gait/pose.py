@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -101,6 +102,49 @@ class PoseEstimator:
         return out
 
 
+def _mirror_partner(name: str) -> str:
+    for a, b in (("left", "right"), ("right", "left")):
+        if a in name:
+            return name.replace(a, b)
+    return name
+
+
+#: For each landmark, the index of its left/right partner (itself for the nose).
+MIRROR_INDEX = np.array([LANDMARK_NAMES.index(_mirror_partner(n)) for n in LANDMARK_NAMES])
+
+
+class SymmetricEstimator:
+    """Landmarks that are left/right symmetric by construction: each frame and its mirror image.
+
+    The model reads an image and its mirror a few degrees apart at the hips (docs/validation.md).
+    A second landmarker (with its own tracking) sees every frame flipped left-right; its result is
+    flipped back, its left and right labels swapped, and the two are averaged, so a clip and its
+    mirror image give exactly mirrored landmarks. Where only one pass finds the person, it is used.
+    Costs a second inference per frame.
+    """
+
+    def __init__(self, model: ResolvedModel, max_side_px: int = DEFAULT_MAX_SIDE_PX) -> None:
+        self._plain = PoseEstimator(model, max_side_px)
+        self._mirrored = PoseEstimator(model, max_side_px)
+
+    def __enter__(self) -> SymmetricEstimator:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._plain.__exit__(*exc)
+        self._mirrored.__exit__(*exc)
+
+    def detect(self, bgr: np.ndarray, time_s: float) -> np.ndarray:
+        plain = self._plain.detect(bgr, time_s)
+        flipped = self._mirrored.detect(np.ascontiguousarray(bgr[:, ::-1]), time_s)[MIRROR_INDEX]
+        flipped[:, 0] = 1.0 - flipped[:, 0]  # normalised x
+        flipped[:, 4] = -flipped[:, 4]  # world x (m)
+        both = np.stack([plain, flipped])
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a frame where neither pass found anyone
+            return np.nanmean(both, axis=0).astype(np.float32)
+
+
 def track_from_detections(
     detections: np.ndarray, time_s: np.ndarray, info: VideoInfo, source_sha256: str, model: str, meta: dict
 ) -> PoseTrack:
@@ -121,7 +165,9 @@ def track_from_detections(
 
 
 def detect_frames(
-    frames: Iterable[Frame], estimator: PoseEstimator, on_frame: Callable[[int], None] | None = None
+    frames: Iterable[Frame],
+    estimator: PoseEstimator | SymmetricEstimator,
+    on_frame: Callable[[int], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Run the estimator over frames.
 
@@ -148,8 +194,12 @@ def extract_track(
     on_frame: Callable[[int], None] | None = None,
     source_sha256: str | None = None,
     info: VideoInfo | None = None,
+    symmetric: bool = False,
 ) -> PoseTrack:
     """Pose landmarks of every frame of a clip (``info``: its probe, if the caller already has it).
+
+    ``symmetric``: average each frame's landmarks with those of its mirror image
+    (:class:`SymmetricEstimator`), at twice the inference cost.
 
     Raises NoPersonError when nobody is found in any frame, VideoError for unreadable input,
     ModelError for a missing or corrupt model.
@@ -157,10 +207,12 @@ def extract_track(
     path = Path(path)
     info = info or probe(path)
     resolved = resolve_model(model)
-    with PoseEstimator(resolved, max_side_px) as estimator:
+    estimator_type = SymmetricEstimator if symmetric else PoseEstimator
+    with estimator_type(resolved, max_side_px) as estimator:
         detections, time_s, cuts = detect_frames(iter_frames(path, info), estimator, on_frame)
     meta = {
         "max_side_px": max_side_px,
+        "symmetric": symmetric,
         "model_sha256": resolved.sha256,
         "rotation_deg": info.rotation_deg,
         "cut_frames": cuts,
