@@ -51,22 +51,22 @@ def verdicts(before: dict[str, Any], after: dict[str, Any]) -> dict[str, str]:
     return {m.key: m.verdict for m in compare_summaries(before, after)}
 
 
-def test_a_5_deg_change_is_real_and_1_deg_is_noise_for_a_validated_angle() -> None:
-    before = summary("rear", metric("femoral_adduction_peak_deg", 8.0))
-    assert verdicts(before, summary("rear", metric("femoral_adduction_peak_deg", 13.0))) == {
-        "femoral_adduction_peak_deg": "worse"
-    }
-    assert verdicts(before, summary("rear", metric("femoral_adduction_peak_deg", 3.0))) == {
-        "femoral_adduction_peak_deg": "improved"
-    }
-    assert verdicts(before, summary("rear", metric("femoral_adduction_peak_deg", 9.0))) == {
-        "femoral_adduction_peak_deg": "within noise"
-    }
+def test_a_5_deg_change_is_real_and_1_deg_is_noise_for_a_judged_angle() -> None:
+    key = "shank_angle_ic_deg"  # banded, higher is worse, 3 deg floor (Dingenen 2018)
+    before = summary("side_right", metric(key, 8.0))
+    assert verdicts(before, summary("side_right", metric(key, 13.0))) == {key: "worse"}
+    assert verdicts(before, summary("side_right", metric(key, 3.0))) == {key: "improved"}
+    assert verdicts(before, summary("side_right", metric(key, 9.0))) == {key: "within noise"}
 
 
-def test_pelvic_drop_and_hip_adduction_changes_are_never_called_real() -> None:
+def test_frontal_angle_changes_are_never_called_real() -> None:
     """They have not passed the bench: 5 deg more pelvic drop is 'not validated', not 'worse'."""
-    keys = ("pelvic_drop_midstance_deg", "pelvic_drop_peak_deg", "hip_adduction_peak_deg")
+    keys = (
+        "pelvic_drop_midstance_deg",
+        "pelvic_drop_peak_deg",
+        "hip_adduction_peak_deg",
+        "femoral_adduction_peak_deg",
+    )
     assert set(keys) == UNVALIDATED
     before = summary("rear", *(metric(k, 2.0, iqr=0.2) for k in keys))
     for delta in (5.0, 1.0, -5.0):
@@ -97,26 +97,37 @@ def test_direction_and_units_follow_the_metric() -> None:
 
 
 def test_not_comparable_views_steps_confidence() -> None:
-    key = "femoral_adduction_peak_deg"
-    before = summary("rear", metric(key, 8.0))
-    assert verdicts(before, summary("front", metric(key, 15.0))) == {key: "not comparable"}
-    assert verdicts(before, summary("rear", metric(key, 15.0, steps=4))) == {key: "not comparable"}
-    assert verdicts(before, summary("rear", metric(key, 15.0, confidence=0.3))) == {key: "not comparable"}
-    (change,) = compare_summaries(before, summary("rear", metric(key, 15.0, steps=4)))
+    key = "shank_angle_ic_deg"
+    before = summary("side_right", metric(key, 8.0))
+    assert verdicts(before, summary("side_left", metric(key, 15.0))) == {key: "not comparable"}
+    assert verdicts(before, summary("side_right", metric(key, 15.0, steps=4))) == {key: "not comparable"}
+    assert verdicts(before, summary("side_right", metric(key, 15.0, confidence=0.3))) == {
+        key: "not comparable"
+    }
+    (change,) = compare_summaries(before, summary("side_right", metric(key, 15.0, steps=4)))
     assert "too few steps after (4, 7 needed)" in change.reason and change.detectable_difference is None
 
 
 def test_detectable_difference_grows_with_spread_and_shrinks_with_steps() -> None:
-    key = "femoral_adduction_peak_deg"
-    narrow = detectable_difference(key, "rear", metric(key, 0, iqr=1.0), metric(key, 0, iqr=1.0))
-    wide = detectable_difference(key, "rear", metric(key, 0, iqr=6.0), metric(key, 0, iqr=6.0))
+    key, unit = "overstride_leg_lengths", "leg lengths"
+    narrow = detectable_difference(
+        key, "side", metric(key, 0, unit=unit, iqr=0.05), metric(key, 0, unit=unit, iqr=0.05)
+    )
+    wide = detectable_difference(
+        key, "side", metric(key, 0, unit=unit, iqr=0.4), metric(key, 0, unit=unit, iqr=0.4)
+    )
     many = detectable_difference(
-        key, "rear", metric(key, 0, iqr=6.0, steps=40), metric(key, 0, iqr=6.0, steps=40)
+        key,
+        "side",
+        metric(key, 0, unit=unit, iqr=0.4, steps=40),
+        metric(key, 0, unit=unit, iqr=0.4, steps=40),
     )
     assert narrow < wide and many < wide
     # a clip that looks steadier than the bench can measure is held to the bench's per-step error
-    steady = detectable_difference(key, "rear", metric(key, 0, iqr=0.0), metric(key, 0, iqr=0.0))
-    assert steady == pytest.approx(1.96 * 2**0.5 * 1.2533 * BENCH_STEP_SD[("rear", key)] / 10**0.5)
+    steady = detectable_difference(
+        key, "side", metric(key, 0, unit=unit, iqr=0.0), metric(key, 0, unit=unit, iqr=0.0)
+    )
+    assert steady == pytest.approx(1.96 * 2**0.5 * 1.2533 * BENCH_STEP_SD[("side", key)] / 10**0.5)
     # published floors: cadence never below 3 steps/min
     cad = "cadence_steps_per_min"
     assert (
