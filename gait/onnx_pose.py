@@ -36,9 +36,9 @@ from gait.video import Frame
 
 #: ONNX networks: name -> (file in MODELS_DIR, sha256). Built by scripts/convert_onnx.py.
 ONNX_MODELS: dict[str, tuple[str, str]] = {
-    "detector": ("pose_detector.onnx", "dd4dcff37f6e85b69edfc661d58e9afec3d7450e1602e1871e25ceb8c63c840c"),
-    "full": ("pose_landmarks_full.onnx", "92271dac85fd76205e838e0c48983b06d88cf3678fa8045a2e303817b8abc737"),
-    "heavy": ("pose_landmarks_heavy.onnx", "a9a2c5a7c068ea662500701eba7fefc87601a6760474c201bf488ded21b57929"),
+    "detector": ("pose_detector.onnx", "6f8160adf334a79505de75a7bcf0378e8186624bba3e9708b9c6da5bc2307201"),
+    "full": ("pose_landmarks_full.onnx", "97f483857ce252b3ecf82e53b55fe93ecc03532251cb2240f7390c9995285c99"),
+    "heavy": ("pose_landmarks_heavy.onnx", "1b53e705d5c5f23a99a1fe647a3809ba885b51ad73d2750c27223be3664fe696"),
 }
 #: Side of the detector's square input (pixels).
 DETECTOR_SIZE = 224

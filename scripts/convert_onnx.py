@@ -14,7 +14,9 @@ Steps, per network:
 2. densify: the detector stores some weights as sparse tensors decoded at run time by DENSIFY ops,
    which tf2onnx cannot convert. The interpreter computes the dense values once; they are written
    into the output tensors' buffers and the DENSIFY ops are dropped;
-3. convert with tf2onnx (opset 17), then make the batch dimension of every input and output dynamic;
+3. convert with tf2onnx (opset 17); drop the landmark networks' segmentation mask (gait never uses it,
+   and its decoder is more than half the inference time); make the batch dimension dynamic;
+   store the weights, which TFLite holds in float16, as float16 again (exact, half the size);
 4. check: run TFLite (the original, sparse model) and ONNX (one batch) on crops of real frames (the
    committed sample clip and bench clips) and print the largest difference per output, relative to
    that output's largest magnitude when above 1 (the segmentation logits reach 1800, the landmark
@@ -42,6 +44,8 @@ NETWORKS = (
     ("pose_landmarks_heavy.onnx", "pose_landmarker_heavy.task", "pose_landmarks_detector.tflite"),
 )
 TOLERANCE = 5e-3
+#: Side of the landmark networks' segmentation mask, the output dropped from the ONNX files.
+SEGMENTATION_SIZE = 256
 OPSET = 17
 
 
@@ -103,6 +107,7 @@ def convert(tflite_bytes: bytes, out: Path) -> None:
         src = Path(tmp) / "model.tflite"
         src.write_bytes(tflite_bytes)
         model_proto, _ = tf2onnx.convert.from_tflite(str(src), opset=OPSET)
+    model_proto = drop_segmentation(model_proto)
     for value in [*model_proto.graph.input, *model_proto.graph.output]:
         dim = value.type.tensor_type.shape.dim[0]
         dim.Clear()
@@ -121,6 +126,27 @@ def convert(tflite_bytes: bytes, out: Path) -> None:
     model_proto.producer_name = "gait scripts/convert_onnx.py (tf2onnx 1.17)"
     onnx.checker.check_model(model_proto)
     onnx.save(model_proto, str(out))
+
+
+def drop_segmentation(model_proto: object) -> object:
+    """The landmark network without its segmentation-mask output and the layers only it needs.
+
+    gait never uses the mask, and its decoder (up to a 256 x 256 map per crop) costs more than half
+    of a crop's inference time under onnxruntime.
+    """
+    from onnx import utils
+
+    graph = model_proto.graph  # type: ignore[attr-defined]
+    outputs = [o.name for o in graph.output]
+    kept = [
+        o.name
+        for o in graph.output
+        if [d.dim_value for d in o.type.tensor_type.shape.dim][1:] != [SEGMENTATION_SIZE, SEGMENTATION_SIZE, 1]
+    ]
+    if kept == outputs:
+        return model_proto
+    print(f"  dropped the segmentation output ({', '.join(sorted(set(outputs) - set(kept)))})")
+    return utils.Extractor(model_proto).extract_model([i.name for i in graph.input], kept)
 
 
 def store_half(model_proto: object) -> None:
@@ -193,6 +219,8 @@ def check(tflite_bytes: bytes, onnx_path: Path, n_frames: int) -> float:
         interpreter.set_tensor(spec["index"], image[None])
         interpreter.invoke()
         for detail in interpreter.get_output_details():
+            if detail["name"] not in by_name:  # the dropped segmentation mask
+                continue
             expected = interpreter.get_tensor(detail["index"])
             got = batched[by_name[detail["name"]]][k : k + 1]
             scale = max(1.0, float(np.max(np.abs(expected))))
