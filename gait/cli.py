@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, cast, get_args
 
@@ -44,6 +45,21 @@ ModelOpt = Annotated[
     str,
     typer.Option(
         "--model", "-m", help="Pose model: 'full' (faster), 'heavy' (more accurate) or a .task path."
+    ),
+]
+class Backend(str, Enum):
+    """Pose runtimes (gait.pose, gait.onnx_pose)."""
+
+    mediapipe = "mediapipe"
+    onnx = "onnx"
+
+
+BackendOpt = Annotated[
+    Backend,
+    typer.Option(
+        "--backend",
+        help="Pose runtime: 'mediapipe' (default) or 'onnx' (the same networks under onnxruntime, batched;"
+        " CUDA when onnxruntime-gpu finds a GPU).",
     ),
 ]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")]
@@ -103,6 +119,7 @@ def pose(
     video: Annotated[Path, typer.Argument(help="The clip to analyse.")],
     out: OutOpt = Path("out"),
     model: ModelOpt = "full",
+    backend: BackendOpt = Backend.mediapipe,
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
 ) -> None:
@@ -112,7 +129,11 @@ def pose(
         check_output_dir(out, inputs=[video], names=[f"{video.stem}.pose.npz", f"{video.stem}.pose.csv"])
         with frame_progress(video) as on_frame:
             result = pipeline.pose_track(
-                video, model, cache_dir=cache_folder(no_cache, cache_dir), on_frame=on_frame
+                video,
+                model,
+                cache_dir=cache_folder(no_cache, cache_dir),
+                on_frame=on_frame,
+                backend=backend.value,
             )
         npz, csv = pipeline.write_track(result.track, out, video.stem)
     except (GaitError, OSError) as exc:
@@ -192,6 +213,7 @@ def analyse(
     video: Annotated[Path, typer.Argument(help="The clip to analyse.")],
     out: OutOpt = Path("out"),
     model: ModelOpt = "full",
+    backend: BackendOpt = Backend.mediapipe,
     view: ViewOpt = None,
     symptoms: Annotated[str, typer.Option(help="Comma-separated: " + ", ".join(SYMPTOMS) + "; none.")] = "",
     slow: Annotated[
@@ -227,6 +249,7 @@ def analyse(
     try:
         options = AnalyseOptions(
             model=model,
+            backend=backend.value,
             view=cast(View, view),
             symptoms=symptom_codes,
             slow=slow,
@@ -261,6 +284,7 @@ def batch(
     videos: Annotated[list[Path], typer.Argument(help="Clips to analyse.")],
     out: OutOpt = Path("out"),
     model: ModelOpt = "full",
+    backend: BackendOpt = Backend.mediapipe,
     workers: Annotated[int, typer.Option(min=1, help="Clips analysed at once on a local Dask cluster.")] = 1,
     scheduler: Annotated[
         str | None, typer.Option(help="Address of an existing Dask scheduler, e.g. tcp://host:8786.")
@@ -271,7 +295,7 @@ def batch(
 ) -> None:
     """Analyse many clips, one sub-folder of OUT each; the others finish when one fails."""
     options = AnalyseOptions(
-        model=model, write_video=not no_video, cache_dir=cache_folder(no_cache, cache_dir)
+        model=model, backend=backend.value, write_video=not no_video, cache_dir=cache_folder(no_cache, cache_dir)
     )
     clips, repeats = distinct_clips(videos)
     for video in repeats:

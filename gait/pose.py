@@ -101,6 +101,17 @@ class PoseEstimator:
         return out
 
 
+def backend_model_sha256(model: str, backend: str) -> str:
+    """The checksum naming the networks ``backend`` runs for ``model`` (raises ModelError)."""
+    if backend == "onnx":
+        from gait.onnx_pose import model_sha256
+
+        return model_sha256(model)
+    if backend != "mediapipe":
+        raise ModelError(f"Pose backend {backend!r} is neither 'mediapipe' nor 'onnx'.")
+    return resolve_model(model).sha256
+
+
 def track_from_detections(
     detections: np.ndarray, time_s: np.ndarray, info: VideoInfo, source_sha256: str, model: str, meta: dict
 ) -> PoseTrack:
@@ -148,25 +159,37 @@ def extract_track(
     on_frame: Callable[[int], None] | None = None,
     source_sha256: str | None = None,
     info: VideoInfo | None = None,
+    backend: str = "mediapipe",
 ) -> PoseTrack:
     """Pose landmarks of every frame of a clip (``info``: its probe, if the caller already has it).
+
+    ``backend`` "onnx" runs the same networks under onnxruntime (gait.onnx_pose) instead of MediaPipe.
 
     Raises NoPersonError when nobody is found in any frame, VideoError for unreadable input,
     ModelError for a missing or corrupt model.
     """
     path = Path(path)
     info = info or probe(path)
-    resolved = resolve_model(model)
-    with PoseEstimator(resolved, max_side_px) as estimator:
-        detections, time_s, cuts = detect_frames(iter_frames(path, info), estimator, on_frame)
+    if backend == "onnx":
+        from gait.onnx_pose import OnnxPoseEstimator
+
+        tracked = OnnxPoseEstimator(model, max_side_px).track(iter_frames(path, info), on_frame)
+        detections, time_s, cuts = tracked.detections, tracked.time_s, tracked.cut_frames
+        model_name, model_sha256 = model, backend_model_sha256(model, backend)
+    else:
+        resolved = resolve_model(model)
+        with PoseEstimator(resolved, max_side_px) as estimator:
+            detections, time_s, cuts = detect_frames(iter_frames(path, info), estimator, on_frame)
+        model_name, model_sha256 = resolved.name, resolved.sha256
     meta = {
         "max_side_px": max_side_px,
-        "model_sha256": resolved.sha256,
+        "backend": backend,
+        "model_sha256": model_sha256,
         "rotation_deg": info.rotation_deg,
         "cut_frames": cuts,
     }
     track = track_from_detections(
-        detections, time_s, info, source_sha256 or sha256_file(path), resolved.name, meta
+        detections, time_s, info, source_sha256 or sha256_file(path), model_name, meta
     )
     if not track.person_found.any():
         raise NoPersonError(
