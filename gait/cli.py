@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, cast, get_args
 
@@ -47,7 +47,9 @@ ModelOpt = Annotated[
         "--model", "-m", help="Pose model: 'full' (faster), 'heavy' (more accurate) or a .task path."
     ),
 ]
-class Backend(str, Enum):
+
+
+class Backend(StrEnum):
     """Pose runtimes (gait.pose, gait.onnx_pose)."""
 
     mediapipe = "mediapipe"
@@ -295,7 +297,10 @@ def batch(
 ) -> None:
     """Analyse many clips, one sub-folder of OUT each; the others finish when one fails."""
     options = AnalyseOptions(
-        model=model, backend=backend.value, write_video=not no_video, cache_dir=cache_folder(no_cache, cache_dir)
+        model=model,
+        backend=backend.value,
+        write_video=not no_video,
+        cache_dir=cache_folder(no_cache, cache_dir),
     )
     clips, repeats = distinct_clips(videos)
     for video in repeats:

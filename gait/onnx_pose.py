@@ -29,7 +29,6 @@ import numpy as np
 
 from gait import shots
 from gait.errors import ModelError
-from gait.fsutil import sha256_file
 from gait.models import MODELS_DIR, file_sha256
 from gait.track import LANDMARK_INDEX, LANDMARK_NAMES
 from gait.video import Frame
@@ -38,7 +37,10 @@ from gait.video import Frame
 ONNX_MODELS: dict[str, tuple[str, str]] = {
     "detector": ("pose_detector.onnx", "6f8160adf334a79505de75a7bcf0378e8186624bba3e9708b9c6da5bc2307201"),
     "full": ("pose_landmarks_full.onnx", "97f483857ce252b3ecf82e53b55fe93ecc03532251cb2240f7390c9995285c99"),
-    "heavy": ("pose_landmarks_heavy.onnx", "1b53e705d5c5f23a99a1fe647a3809ba885b51ad73d2750c27223be3664fe696"),
+    "heavy": (
+        "pose_landmarks_heavy.onnx",
+        "1b53e705d5c5f23a99a1fe647a3809ba885b51ad73d2750c27223be3664fe696",
+    ),
 }
 #: Side of the detector's square input (pixels).
 DETECTOR_SIZE = 224
@@ -48,8 +50,9 @@ LANDMARK_SIZE = 256
 N_NETWORK_LANDMARKS = 39
 #: Detector score, pose presence and tracking confidence needed (MediaPipe's and gait's 0.5).
 MIN_CONFIDENCE = 0.5
-#: Detector boxes overlapping the best by more than this IoU are merged into it (weighted NMS).
-NMS_IOU = 0.3
+#: Detector boxes overlapping the best by more than this IoU are merged into it (weighted NMS; the
+#: PoseDetectorGraphOptions default).
+NMS_IOU = 0.5
 #: The region is the square through both keypoints' distance x 2, enlarged by this factor.
 REGION_SCALE = 1.25
 #: Heat-map refinement window (heat-map cells) and the confidence a cell needs to refine.
@@ -278,7 +281,9 @@ def low_pass(values: np.ndarray, alpha: float) -> np.ndarray:
     return out
 
 
-def smooth(detections: np.ndarray, side_px: np.ndarray, time_ms: np.ndarray, size_px: tuple[int, int]) -> np.ndarray:
+def smooth(
+    detections: np.ndarray, side_px: np.ndarray, time_ms: np.ndarray, size_px: tuple[int, int]
+) -> np.ndarray:
     """PoseLandmarker's temporal smoothing of (frames, 33, 7) detections (see :data:`IMAGE_FILTER`).
 
     ``side_px``: each frame's next tracking region side in working-image pixels; ``size_px``: the
@@ -454,9 +459,7 @@ class OnnxPoseEstimator:
         presence = presence.reshape(-1)
         lost = presence < MIN_CONFIDENCE
         out[lost] = np.nan
-        following = [
-            None if lost[i] else region_from_keypoints(xy_px[i, 33], xy_px[i, 34]) for i in range(n)
-        ]
+        following = [None if lost[i] else region_from_keypoints(xy_px[i, 33], xy_px[i, 34]) for i in range(n)]
         return Landmarks(out[:n], following, out[n:][:, MIRROR_INDEX] if mirror else None)
 
     # --- a whole clip -------------------------------------------------------------------------------

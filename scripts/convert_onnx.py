@@ -141,7 +141,8 @@ def drop_segmentation(model_proto: object) -> object:
     kept = [
         o.name
         for o in graph.output
-        if [d.dim_value for d in o.type.tensor_type.shape.dim][1:] != [SEGMENTATION_SIZE, SEGMENTATION_SIZE, 1]
+        if [d.dim_value for d in o.type.tensor_type.shape.dim][1:]
+        != [SEGMENTATION_SIZE, SEGMENTATION_SIZE, 1]
     ]
     if kept == outputs:
         return model_proto
@@ -180,7 +181,10 @@ def sample_inputs(size: int, n: int) -> np.ndarray:
     """(n, size, size, 3) RGB float crops of real frames in [0, 1] (sample and bench clips)."""
     import cv2
 
-    clips = [ROOT / "videos" / "sample_run_rear.mp4", *sorted((ROOT / "tests" / "data" / "bench").glob("*.mp4"))]
+    clips = [
+        ROOT / "videos" / "sample_run_rear.mp4",
+        *sorted((ROOT / "tests" / "data" / "bench").glob("*.mp4")),
+    ]
     crops = []
     for clip in clips:
         cap = cv2.VideoCapture(str(clip))
@@ -193,7 +197,9 @@ def sample_inputs(size: int, n: int) -> np.ndarray:
             h, w = bgr.shape[:2]
             side = min(h, w)
             top, left = (h - side) // 2, (w - side) // 2
-            crop = cv2.resize(bgr[top : top + side, left : left + side], (size, size), interpolation=cv2.INTER_AREA)
+            crop = cv2.resize(
+                bgr[top : top + side, left : left + side], (size, size), interpolation=cv2.INTER_AREA
+            )
             crops.append(cv2.cvtColor(crop, cv2.COLOR_BGR2RGB).astype(np.float32) / 255)
         cap.release()
     return np.stack(crops[:n])
