@@ -62,8 +62,9 @@ HEATMAP_MIN_CONFIDENCE = 0.5
 #: and size change as a fraction of the region's side; rotation in radians) before the rest of the
 #: batch is run again with the new region.
 REGION_TOLERANCE = (0.03, 0.03, math.radians(3.0))
-#: Batch size bounds (frames per landmark-network call; mirrors add as many crops again).
-DEFAULT_BATCH = 16
+#: Most frames per landmark-network call on a GPU (mirrors add as many crops again). On a CPU a
+#: crop costs no less in a batch, and a batch's reruns waste crops, so the CPU default is 1.
+DEFAULT_BATCH_GPU = 16
 #: Columns of one frame's detection, as in gait.pose.
 N_COLS = 7
 #: Mirror image of each landmark: the same point of the other side.
@@ -308,8 +309,8 @@ def resolve_onnx(name: str) -> tuple[Path, str]:
     """Path and checked sha256 of one converted network ("detector", "full" or "heavy")."""
     if name not in ONNX_MODELS:
         raise ModelError(
-            f"The onnx backend runs the bundled 'full' or 'heavy' model, not {name!r}; use --backend mediapipe"
-            " for another .task file."
+            f"The onnx backend runs the bundled 'full' or 'heavy' model, not {name!r};"
+            " use --backend mediapipe for another .task file."
         )
     file_name, expected = ONNX_MODELS[name]
     path = MODELS_DIR / file_name
@@ -343,8 +344,9 @@ class OnnxPoseEstimator:
         "full" or "heavy".
     max_side_px : int
         Frames larger than this on their long side are downscaled first, as in gait.pose.
-    batch_size : int
-        Most frames per landmark-network call (the batch adapts below it).
+    batch_size : int or None
+        Most frames per landmark-network call (the batch adapts below it); None:
+        :data:`DEFAULT_BATCH_GPU` with CUDA, else 1.
     threads : int or None
         CPU threads per session; None: all cores this process may use.
     providers : sequence of str or None
@@ -355,7 +357,7 @@ class OnnxPoseEstimator:
         self,
         model: str = "full",
         max_side_px: int = 1280,
-        batch_size: int = DEFAULT_BATCH,
+        batch_size: int | None = None,
         threads: int | None = None,
         providers: Sequence[str] | None = None,
     ) -> None:
@@ -367,6 +369,7 @@ class OnnxPoseEstimator:
         options.intra_op_num_threads = threads or len(os.sched_getaffinity(0))
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # shared CPUs
         chosen = list(providers or choose_providers(ort.get_available_providers()))
         try:
             self._detector = ort.InferenceSession(str(detector_path), options, providers=chosen)
@@ -375,7 +378,8 @@ class OnnxPoseEstimator:
             raise ModelError(f"onnxruntime could not load the pose networks ({exc}).") from exc
         self.providers = self._landmarks.get_providers()
         self.max_side_px = max_side_px
-        self.batch_size = max(1, batch_size)
+        cuda = "CUDAExecutionProvider" in self.providers
+        self.batch_size = max(1, batch_size or (DEFAULT_BATCH_GPU if cuda else 1))
         self._outputs = self._landmark_output_order()
         self.landmark_calls = 0
         self.detector_calls = 0

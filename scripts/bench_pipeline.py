@@ -7,8 +7,8 @@ assertions; on a shared machine compare the ratios within one run, not the absol
 - ``analyse``: ``pipeline.analyse_video`` without the cache and without the annotated video, once
   per backend (the whole clip);
 - pose alone: MediaPipe's frame-by-frame loop (gait.pose), then the onnx backend's tracker at each
-  batch size, then with mirror pairs (each frame's crop and its mirror image in the same batch);
-- the onnx backend's time split: decode and thumbnails, crops, the landmark network, the rest.
+  batch size, then at its default batch with mirror pairs (each frame's crop and its mirror image in
+  the same call), against two MediaPipe passes (what a mirrored second pass costs there).
 """
 
 from __future__ import annotations
@@ -72,11 +72,11 @@ def main() -> None:
             f" {est.landmark_calls} calls, {est.detector_calls} detector runs; {mp_s / s:.2f}x mediapipe;"
             f" {', '.join(est.providers)})"
         )
-    est = onnx_pose.OnnxPoseEstimator(args.model, batch_size=16, threads=args.threads)
+    est = onnx_pose.OnnxPoseEstimator(args.model, threads=args.threads)
     _, s = timed(est.track, frames(), mirror=True)
     print(
-        f"pose onnx batch 16+mirror: {n / s:6.1f} frames/s ({est.crops} crops;"
-        f" {2 * mp_s / s:.2f}x two mediapipe passes)"
+        f"pose onnx default+mirror: {n / s:6.1f} frames/s (batch {est.batch_size}, {est.crops} crops in"
+        f" {est.landmark_calls} calls; {2 * mp_s / s:.2f}x two mediapipe passes)"
     )
 
 

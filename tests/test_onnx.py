@@ -191,20 +191,25 @@ def leg_distances_px(a: np.ndarray, b: np.ndarray, size: np.ndarray) -> np.ndarr
 
 
 @pytest.fixture(scope="module")
-def bench_pair() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """MediaPipe and onnx detections of the first 60 frames of a bench clip, its size, its truth."""
+def bench_pair() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """MediaPipe and onnx (frame by frame, and in batches of up to 8) detections of the first 60
+    frames of a bench clip, its size, its truth."""
     clip = BENCH / "rear_roll3_30fps.mp4"
     info = probe(clip)
     with PoseEstimator(resolve_model("full")) as estimator:
         mp_det, _, _ = detect_frames(itertools.islice(iter_frames(clip, info), 60), estimator)
-    onnx_det = ox.OnnxPoseEstimator("full").track(itertools.islice(iter_frames(clip, info), 60)).detections
+    onnx_det = ox.OnnxPoseEstimator("full", batch_size=1).track(itertools.islice(iter_frames(clip, info), 60))
+    batched = ox.OnnxPoseEstimator("full", batch_size=8).track(itertools.islice(iter_frames(clip, info), 60))
     truth = json.loads(clip.with_suffix(".truth.json").read_text())["per_frame"]["landmarks_px"]
     truth_px = np.stack([np.asarray(truth[name], float)[:60] for name in TRUTH_LEGS], axis=1)
-    return mp_det, onnx_det, np.array([info.width_px, info.height_px], float), truth_px
+    size = np.array([info.width_px, info.height_px], float)
+    return mp_det, onnx_det.detections, batched.detections, size, truth_px
 
 
-def test_onnx_landmarks_agree_with_mediapipe(bench_pair: tuple[np.ndarray, ...]) -> None:
-    mp_det, onnx_det, size, _ = bench_pair
+@pytest.mark.parametrize("batched", [False, True], ids=["frame-by-frame", "batches-of-8"])
+def test_onnx_landmarks_agree_with_mediapipe(bench_pair: tuple[np.ndarray, ...], batched: bool) -> None:
+    mp_det, onnx_det, batched_det, size, _ = bench_pair
+    onnx_det = batched_det if batched else onnx_det
     assert np.array_equal(np.isnan(mp_det[:, 0, 0]), np.isnan(onnx_det[:, 0, 0]))  # same frames found
     distance = leg_distances_px(mp_det, onnx_det, size)
     assert np.median(distance) < 3.0 and np.percentile(distance, 95) < 12.0, (
@@ -215,7 +220,7 @@ def test_onnx_landmarks_agree_with_mediapipe(bench_pair: tuple[np.ndarray, ...])
 
 
 def test_onnx_is_as_close_to_the_truth_as_mediapipe(bench_pair: tuple[np.ndarray, ...]) -> None:
-    mp_det, onnx_det, size, truth_px = bench_pair
+    mp_det, onnx_det, _, size, truth_px = bench_pair
     mp_error = np.linalg.norm(mp_det[:, LEGS, :2] * size - truth_px, axis=-1)
     onnx_error = np.linalg.norm(onnx_det[:, LEGS, :2] * size - truth_px, axis=-1)
     assert abs(np.median(onnx_error) - np.median(mp_error)) < 1.5, (
