@@ -14,13 +14,14 @@ import pytest
 from typer.testing import CliRunner
 
 from gait import onnx_pose as ox
+from gait import pipeline
 from gait.cli import app
 from gait.models import MODELS_DIR, resolve_model
 from gait.pose import PoseEstimator, backend_model_sha256, detect_frames
 from gait.track import LANDMARK_INDEX
 from gait.video import iter_frames, probe
 
-from .conftest import real_clip
+from .conftest import excerpt, real_clip
 
 BENCH = Path(__file__).parent / "data" / "bench"
 #: Hips, knees and ankles: the landmarks gait's metrics rest on.
@@ -180,6 +181,28 @@ def test_mirrored_crops_find_the_same_legs_on_the_right_sides() -> None:
 def test_cli_refuses_an_unknown_backend() -> None:
     result = CliRunner().invoke(app, ["pose", str(BENCH / "rear_roll3_30fps.mp4"), "--backend", "tflite"])
     assert result.exit_code == 2
+
+
+def test_cache_keeps_the_backends_apart(tmp_path: Path) -> None:
+    clip = excerpt(BENCH / "rear_roll3_30fps.mp4", tmp_path / "short.mp4", stop=20)
+    cache_dir = tmp_path / "cache"
+    first = pipeline.pose_track(clip, "full", cache_dir, backend="onnx")
+    again = pipeline.pose_track(clip, "full", cache_dir, backend="onnx")
+    other = pipeline.pose_track(clip, "full", cache_dir, backend="mediapipe")
+    assert (first.from_cache, again.from_cache, other.from_cache) == (False, True, False)
+    assert first.track.meta["backend"] == "onnx" and other.track.meta["backend"] == "mediapipe"
+    assert len(list(cache_dir.glob("*.npz"))) == 2
+    np.testing.assert_array_equal(again.track.xy_px, first.track.xy_px)
+
+
+def test_cli_pose_runs_the_onnx_backend(tmp_path: Path) -> None:
+    clip = excerpt(BENCH / "rear_roll3_30fps.mp4", tmp_path / "short.mp4", stop=10)
+    result = CliRunner().invoke(
+        app, ["pose", str(clip), "--out", str(tmp_path / "out"), "--backend", "onnx", "--no-cache"]
+    )
+    assert result.exit_code == 0, result.output
+    with np.load(tmp_path / "out" / "short.pose.npz") as npz:
+        assert npz["xy_px"].shape == (10, 33, 2) and not np.isnan(npz["xy_px"]).any()
 
 
 # --- agreement with MediaPipe and with the truth, on a committed bench clip -----------------------
