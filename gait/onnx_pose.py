@@ -10,7 +10,13 @@ What differs from MediaPipe, on purpose: MediaPipe crops frame ``t`` with the re
 the batch each frame's own prediction is compared with the region it was cropped with, and from the
 first frame where they differ by more than :data:`REGION_TOLERANCE` (or where the pose is lost) the
 rest of the batch is run again. A runner on a treadmill stays in place, so most batches stand.
-The batch size adapts: it halves after a rerun and doubles after a clean batch.
+The batch size adapts: it halves after a rerun and doubles after a clean batch. Batches pay on a
+GPU; on a CPU a crop costs no less in a batch, so there the default is one frame per call (exactly
+MediaPipe's tracking), and mirror pairs are the only batching.
+
+Like PoseLandmarker in VIDEO mode, the output landmarks are smoothed over time (One Euro filters,
+a low-pass on visibility; :func:`smooth`), while the next frame's region comes from the unsmoothed
+auxiliary landmarks.
 
 This module imports onnxruntime, never mediapipe; it returns the same ``(frames, 33, 7)``
 detections as :mod:`gait.pose` (normalised x, y; visibility; presence; world x, y, z in metres).
