@@ -37,10 +37,7 @@ LIMB_BONES = {
     "forearm": ("lowerarm", "wrist", "metacarpal", "finger"),
 }
 PELVIS_BONES = ("root", "pelvis.L", "pelvis.R", "spine05")
-#: Bones whose skin spans two segments: the buttocks (upperleg01) and the waist (spine04) follow
-#: the pelvis half-way, so a pelvic drop tilts the buttocks and the waistband as it does on a
-#: person, not only the hidden joint centres.
-SHARED_BONES = {"spine04": (("pelvis", 0.5), ("trunk", 0.5))}
+
 #: Posterior superior iliac spines from the mid-hip (x forward, |y|, z up), metres: the skin markers
 #: of 2D pelvic-drop studies sit over them (typical adult pelvis, Bell et al. 1990 proportions).
 PSIS_FROM_MID_HIP_M = np.array([-0.085, 0.045, 0.075])
@@ -121,13 +118,16 @@ def vertex_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     return normals / np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-12)
 
 
-def segments_of(bone: str) -> tuple[tuple[str, float], ...]:
-    """The segments a rig bone's skin follows, with shares that add up to 1."""
+def segments_of(bone: str, pelvis_share: float = 0.5) -> tuple[tuple[str, float], ...]:
+    """The segments a rig bone's skin follows, with shares that add up to 1.
+
+    ``pelvis_share``: how much of the buttocks (upperleg01) and waist (spine04) follow the pelvis.
+    """
     side = bone[-1] if bone[-2:] in (".L", ".R") else ""
-    if bone in SHARED_BONES:
-        return tuple((seg.format(side=side), share) for seg, share in SHARED_BONES[bone])
+    if bone == "spine04":
+        return (("pelvis", pelvis_share), ("trunk", 1 - pelvis_share))
     if bone.startswith("upperleg01"):
-        return (("pelvis", 0.5), (f"thigh.{side}", 0.5))
+        return (("pelvis", pelvis_share), (f"thigh.{side}", 1 - pelvis_share))
     if bone in PELVIS_BONES:
         return (("pelvis", 1.0),)
     for segment, prefixes in LIMB_BONES.items():
@@ -136,8 +136,13 @@ def segments_of(bone: str) -> tuple[tuple[str, float], ...]:
     return (("trunk", 1.0),)
 
 
-def build_body(seed: int = 0) -> Body:
-    """The body for ``seed``: a shape, skin tone and clothing colours, deterministic per seed."""
+def build_body(seed: int = 0, pelvis_share: float = 0.5) -> Body:
+    """The body for ``seed``: a shape, skin tone and clothing colours, deterministic per seed.
+
+    The buttocks (rig bone upperleg01) and the waist (spine04) follow the pelvis by
+    ``pelvis_share`` and the thigh or trunk by the rest, so a pelvic drop tilts them as it does on a
+    person, not only the hidden joint centres (0.5 by default; the bench reports the sensitivity).
+    """
     root = assets.asset_root()
     mesh = assets.load_mesh(root)
     rng = np.random.default_rng(seed)
@@ -155,7 +160,7 @@ def build_body(seed: int = 0) -> Body:
 
     weights = np.zeros((len(verts), len(SEGMENTS)))
     for bone, (idx, w) in assets.load_weights(root).items():
-        for segment, share in segments_of(bone):
+        for segment, share in segments_of(bone, pelvis_share):
             np.add.at(weights[:, SEGMENTS.index(segment)], idx, share * w)
     weights = weights[body_idx]
     weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1e-9)

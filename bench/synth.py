@@ -30,6 +30,7 @@ class ClipSpec:
     seconds: float = 6.0
     fps: float = 60.0
     body_seed: int = 0
+    pelvis_skin_share: float = 0.5  # how much of the buttocks and waist move with the pelvis
 
 
 def truth_path(video: Path) -> Path:
@@ -39,13 +40,18 @@ def truth_path(video: Path) -> Path:
 
 def make_clip(spec: ClipSpec, out: Path) -> dict[str, Any]:
     """Render ``spec`` to ``out`` (H.264) and write its truth beside it; returns the truth."""
-    body = build_body(spec.body_seed)
+    body = build_body(spec.body_seed, spec.pelvis_skin_share)
     cycle = RunningCycle(body, spec.run)
     camera = spec.camera.placed(cycle.hip_mean_z)
     n_frames = round(spec.seconds * spec.fps)
     truth = build_truth(cycle, camera, spec.fps, n_frames)
     truth |= {
-        "spec": {"run": dataclasses.asdict(spec.run), "body_seed": spec.body_seed, "seconds": spec.seconds}
+        "spec": {
+            "run": dataclasses.asdict(spec.run),
+            "body_seed": spec.body_seed,
+            "seconds": spec.seconds,
+            "pelvis_skin_share": spec.pelvis_skin_share,
+        }
     }
 
     from bench.render import Renderer  # moderngl: the synth extra
@@ -86,6 +92,9 @@ def parse_args(argv: list[str] | None = None) -> tuple[ClipSpec, Path]:
     p.add_argument("--camera-roll", type=float, default=0.0, help="deg, + scene rotated clockwise")
     p.add_argument("--mirror", action="store_true", help="flip the picture left-right (truth relabelled)")
     p.add_argument("--body", type=int, default=0, help="body seed: shape, skin tone, clothes")
+    p.add_argument(
+        "--pelvis-skin-share", type=float, default=0.5, help="buttocks/waist following the pelvis, 0-1"
+    )
     p.add_argument("--width", type=int, default=720)
     p.add_argument("--height", type=int, default=1280)
     p.add_argument("--out", type=Path, required=True, help="clip.mp4 (clip.truth.json is written beside it)")
@@ -109,7 +118,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[ClipSpec, Path]:
         roll_deg=a.camera_roll,
         mirror=a.mirror,
     )
-    return ClipSpec(run, camera, a.seconds, a.fps, a.body), a.out
+    return ClipSpec(run, camera, a.seconds, a.fps, a.body, a.pelvis_skin_share), a.out
 
 
 def main(argv: list[str] | None = None) -> None:

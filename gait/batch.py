@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gait.errors import GaitError
-from gait.fsutil import check_output_dir, discard_partial
+from gait.fsutil import check_output_dir, discard_partial, os_error_sentence
 from gait.pipeline import AnalyseOptions, analyse_video
 
 #: Message of a clip that was stopped because the batch was interrupted.
@@ -88,10 +88,8 @@ def analyse_one(
         result = analyse_video(video, out_dir, options, before_publish=still_wanted)
     except GaitError as exc:
         return ClipOutcome(video, out_dir, ok=False, message=str(exc))
-    except OSError as exc:
-        return ClipOutcome(
-            video, out_dir, ok=False, message=f"cannot read or write {exc.filename} ({exc.strerror})"
-        )
+    except OSError as exc:  # the disk, not the clip: this clip fails, the others go on
+        return ClipOutcome(video, out_dir, ok=False, message=os_error_sentence(exc))
     return ClipOutcome(video, out_dir, ok=True, message=result.headline)
 
 

@@ -25,7 +25,7 @@ from gait.advice import SYMPTOMS, headline, parse_symptoms
 from gait.analysis import Analysis, View
 from gait.batch import distinct_clips, run_batch
 from gait.errors import GaitError
-from gait.fsutil import check_output_dir
+from gait.fsutil import check_output_dir, os_error_sentence
 from gait.known_answer import KnownAnswer, known_answers, load_truth
 from gait.pipeline import NEEDS, AnalyseOptions
 from gait.thresholds import MIN_STEPS_FOR_VERDICT, UNVALIDATED
@@ -68,6 +68,13 @@ OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the output
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Run pose inference even if a cached track exists.")
 ]
+SymmetricOpt = Annotated[
+    bool,
+    typer.Option(
+        "--symmetric",
+        help="Also read each frame's mirror image and average: left/right symmetric landmarks, 2x slower.",
+    ),
+]
 CacheDirOpt = Annotated[
     Path | None,
     typer.Option(
@@ -105,13 +112,7 @@ def frame_progress(video: Path) -> Iterator[Callable[[int], None]]:
 
 def fail(exc: GaitError | OSError) -> typer.Exit:
     """Print the error's one sentence and return the exit to raise."""
-    if isinstance(exc, OSError):  # the disk, not the clip: full, removed, or permissions changed mid-run
-        where = f" {os.fsdecode(exc.filename)}" if exc.filename else ""
-        message = (
-            f"Cannot read or write{where} ({exc.strerror or exc}): check the disk space and permissions."
-        )
-    else:
-        message = str(exc)
+    message = os_error_sentence(exc) if isinstance(exc, OSError) else str(exc)
     console.print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(code=2)
 
@@ -124,6 +125,7 @@ def pose(
     backend: BackendOpt = Backend.mediapipe,
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
+    symmetric: SymmetricOpt = False,
 ) -> None:
     """Extract pose landmarks from VIDEO into OUT/<name>.pose.npz and a tidy CSV."""
     started = time.perf_counter()
@@ -135,6 +137,7 @@ def pose(
                 model,
                 cache_dir=cache_folder(no_cache, cache_dir),
                 on_frame=on_frame,
+                symmetric=symmetric,
                 backend=backend.value,
             )
         npz, csv = pipeline.write_track(result.track, out, video.stem)
@@ -233,6 +236,7 @@ def analyse(
     ] = "",
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
+    symmetric: SymmetricOpt = False,
 ) -> None:
     """Measure VIDEO and write the annotated video, summary.json, steps.csv and report.html into OUT."""
     if view is not None and view not in VIEWS:
@@ -260,6 +264,7 @@ def analyse(
             max_height_px=max_height,
             cache_dir=cache_folder(no_cache, cache_dir),
             need=needs,
+            symmetric=symmetric,
         )
         with frame_progress(video) as on_frame:
             result = pipeline.analyse_video(video, out, options, on_frame=on_frame)

@@ -23,7 +23,7 @@ from gait.findings import make_findings, verdict_band
 from gait.metrics import cadence, hip, pelvis, stride
 from gait.metrics.catalogue import CATALOGUE, FRONTAL, SIDE, MetricInfo, not_measurable_reason
 from gait.metrics.common import USED_LANDMARKS, leg_length_px, mid_hip_px, stance_leg_length_px
-from gait.signal import CleanedTrack, clean_track
+from gait.signal import CleanedTrack, clean_track, level_xy
 from gait.thresholds import DEFAULT_THRESHOLDS, MIN_STEPS_FOR_VERDICT, ThresholdTable
 from gait.track import LANDMARK_INDEX, PoseTrack
 
@@ -68,6 +68,8 @@ class Config:
         Contact time and duty factor need at least this frame rate.
     unknown_tilt_deg : float
         Camera roll assumed when no tilt estimate is given (a hand-levelled phone).
+    min_tilt_uncertainty_deg : float
+        Least uncertainty granted to a measured tilt (the bench reads a 3 deg roll to 0.06 deg).
     min_hip_width_px : float
         Frontal-plane values of a step whose hips are closer than this in the image (a runner far
         away) are left out: 1 px of landmark error across 12 px of pelvis is 4.8 deg, beyond the
@@ -87,12 +89,17 @@ class Config:
     min_person_s: float = 1.0
     min_contact_fps: float = 25.0
     unknown_tilt_deg: float = 2.0
+    min_tilt_uncertainty_deg: float = 0.5
     min_hip_width_px: float = 12.0
     thresholds: ThresholdTable = field(default_factory=lambda: DEFAULT_THRESHOLDS)
 
 
 def analyse_track(
-    track: PoseTrack, view: View | None = None, config: Config | None = None, tilt_deg: float | None = None
+    track: PoseTrack,
+    view: View | None = None,
+    config: Config | None = None,
+    tilt_deg: float | None = None,
+    tilt_uncertainty_deg: float | None = None,
 ) -> Analysis:
     """Measure a runner's gait from a pose track.
 
@@ -105,8 +112,12 @@ def analyse_track(
     config : Config, optional
         Engine settings; ``Config()`` by default.
     tilt_deg : float, optional
-        Camera roll measured elsewhere (e.g. from background lines), clockwise on screen.
-        It widens the margin needed before a roll-sensitive asymmetry or band is called.
+        Camera roll measured elsewhere (e.g. from background lines), clockwise on screen. It is
+        subtracted: the metrics are measured on landmarks levelled by it.
+    tilt_uncertainty_deg : float, optional
+        How well that roll is known. It (at least ``config.min_tilt_uncertainty_deg``), or
+        ``config.unknown_tilt_deg`` when the tilt is unknown, widens the margin needed before a
+        roll-sensitive asymmetry or band is called.
 
     Returns
     -------
@@ -133,7 +144,7 @@ def analyse_track(
     expected_step_s = 1.0 / cleaned.step_frequency_hz if cleaned.step_frequency_hz > 0 else float("nan")
     events = detect_steps(ctrack, view_est.view, cfg.min_step_time_s, cfg.max_step_time_s, expected_step_s)
     _require_steps(events, track, cfg)
-    signals = frame_signals(ctrack.xy_px, view_est.view)
+    signals = frame_signals(level_xy(ctrack.xy_px, tilt_deg or 0.0, track.frame_size_px), view_est.view)
     leg_step_px = stance_leg_length_px(
         per_leg(signals, "leg_length", "px"), events.contact_frame, events.stance_end_frame, events.leg_column
     )
@@ -145,13 +156,26 @@ def analyse_track(
         values, ctrack.xy_px, events.midstance_frame, cfg.min_hip_width_px
     )
     bounce_spm = cadence.bounce_cadence_spm(signals["mid_hip_y_px"], ctrack.fps)
-    events_spm = _cadence_from_mean_step(values["step_time_s"])
+    events_spm = cadence.cadence_spm(values["step_time_s"], events.is_left, STEP_TIME_OUTLIER_FRACTION)
     agreement = cadence.agreement_factor(events_spm, bounce_spm)
-    tilt_unc = abs(tilt_deg) if tilt_deg is not None else cfg.unknown_tilt_deg
+    tilt_unc = (
+        cfg.unknown_tilt_deg
+        if tilt_deg is None
+        else max(tilt_uncertainty_deg or 0.0, cfg.min_tilt_uncertainty_deg)
+    )
     walking = np.isfinite(events_spm) and events_spm < WALKING_CADENCE_SPM
     vis = landmark_visibility(track)
     metrics = summarise(
-        values, events, view_est, vis, track.fps, agreement, cfg, tilt_unc, allow_verdicts=not walking
+        values,
+        events,
+        view_est,
+        vis,
+        track.fps,
+        agreement,
+        cfg,
+        tilt_unc,
+        events_spm,
+        allow_verdicts=not walking,
     )
     n_timed = int(np.isfinite(values["step_time_s"]).sum())
     notes = quality_notes(track, n_timed, cleaned, view_est, events_spm, bounce_spm, tilt_deg, cfg, walking)
@@ -367,6 +391,7 @@ def summarise(
     agreement: float,
     cfg: Config,
     tilt_uncertainty_deg: float,
+    cadence_spm: float,
     allow_verdicts: bool = True,
 ) -> tuple[MetricSummary, ...]:
     """Median, IQR, step count, confidence and band of every metric, per side and both sides."""
@@ -384,7 +409,7 @@ def summarise(
         if info.per_side:
             sides["both"] = _mean_of_sides(sides["both"], sides["left"], sides["right"])
         if key == "cadence_steps_per_min":
-            sides["both"] = replace(sides["both"], median=_cadence_from_mean_step(values["step_time_s"]))
+            sides["both"] = replace(sides["both"], median=cadence_spm)
         for summary in sides.values():
             if summary.n_steps == 0:
                 out.append(replace(summary, measurable=False, reason=NO_STEP_REASON))
@@ -408,20 +433,6 @@ def _mean_of_sides(both: MetricSummary, left: MetricSummary, right: MetricSummar
         return float(np.mean([getattr(m, name) for m in with_steps]))
 
     return replace(both, median=mean("median"), q1=mean("q1"), q3=mean("q3"))
-
-
-def _cadence_from_mean_step(step_time_s: np.ndarray) -> float:
-    """60 / mean step time, over steps within ``STEP_TIME_OUTLIER_FRACTION`` of the median step time.
-
-    Per-step cadences are quantised by the frame rate (21 or 22 frames at 60 fps), so
-    their median is biased; the mean step time is not.
-    """
-    t = step_time_s[np.isfinite(step_time_s)]
-    if t.size == 0:
-        return float("nan")
-    median = np.median(t)
-    inside = t[np.abs(t - median) <= STEP_TIME_OUTLIER_FRACTION * median]
-    return float(60.0 / np.mean(inside))
 
 
 def _unmeasurable_reason(info: MetricInfo, view: View, fps: float, cfg: Config, feet_visible: bool) -> str:

@@ -55,6 +55,12 @@ def sha256_file(path: Path | str, chunk_bytes: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def os_error_sentence(exc: OSError) -> str:
+    """One sentence for a failure of the disk rather than of the clip (full, removed, permissions)."""
+    where = f" {os.fsdecode(exc.filename)}" if exc.filename else ""
+    return f"Cannot read or write{where} ({exc.strerror or exc}): check the disk space and permissions."
+
+
 def check_output_dir(path: Path, inputs: Iterable[Path] = (), names: Iterable[str] = ()) -> None:
     """Raise OutputError now, before any work, if ``path`` cannot become the output folder.
 

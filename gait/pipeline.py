@@ -55,21 +55,35 @@ def pose_track(
     cache_dir: Path | None = None,
     max_side_px: int = DEFAULT_MAX_SIDE_PX,
     on_frame: Callable[[int], None] | None = None,
+    symmetric: bool = False,
     backend: str = "mediapipe",
 ) -> TrackResult:
     """The clip's pose track, from the cache when this clip, model, backend and settings were seen
     before.
 
-    ``cache_dir`` None disables the cache.
+    ``cache_dir`` None disables the cache. ``symmetric``, ``backend``: see
+    :func:`gait.pose.extract_track`.
     """
     info = probe(video)
     source_sha256 = sha256_file(video)
     model_sha256 = backend_model_sha256(model, backend)
-    key = cache.cache_key(source_sha256, model_sha256, {"max_side_px": max_side_px, "backend": backend})
+    settings = (
+        {"max_side_px": max_side_px}
+        | ({"symmetric": True} if symmetric else {})
+        | ({"backend": backend} if backend != "mediapipe" else {})
+    )
+    key = cache.cache_key(source_sha256, model_sha256, settings)
     if cache_dir is not None and (hit := cache.load(cache_dir, key, source_sha256, model_sha256)):
         return TrackResult(hit, info, from_cache=True)
     track = extract_track(
-        video, model, max_side_px, on_frame, source_sha256=source_sha256, info=info, backend=backend
+        video,
+        model,
+        max_side_px,
+        on_frame,
+        source_sha256=source_sha256,
+        info=info,
+        symmetric=symmetric,
+        backend=backend,
     )
     if cache_dir is not None:
         cache.store(cache_dir, key, track)
@@ -122,6 +136,7 @@ class AnalyseOptions:
     max_height_px: int | None = None
     cache_dir: Path | None = field(default=None)
     need: tuple[str, ...] = ()  # names from NEEDS that must be measurable, else nothing is written
+    symmetric: bool = False  # average each frame's landmarks with its mirror image's (2x inference)
 
 
 @dataclass(frozen=True)
@@ -160,10 +175,20 @@ def analyse_video(
     video, out_dir = Path(video), Path(out_dir)
     with staged_output(out_dir, (video,), OUTPUT_FILES, before_publish) as staged:
         result = pose_track(
-            video, options.model, options.cache_dir, on_frame=on_frame, backend=options.backend
+            video,
+            options.model,
+            options.cache_dir,
+            on_frame=on_frame,
+            symmetric=options.symmetric,
+            backend=options.backend,
         )
         tilt = camera_tilt(video, result.track)
-        analysis = analyse_track(result.track, view=options.view, tilt_deg=tilt.tilt_deg if tilt else None)
+        analysis = analyse_track(
+            result.track,
+            view=options.view,
+            tilt_deg=tilt.tilt_deg if tilt else None,
+            tilt_uncertainty_deg=tilt.uncertainty_deg if tilt else None,
+        )
         require_measurable(analysis, options.need)
         advice = build_advice(analysis.findings, analysis.metrics, options.symptoms)
         still = annotated_outputs(video, result.info, analysis, staged.folder, options)

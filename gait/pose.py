@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -112,6 +113,55 @@ def backend_model_sha256(model: str, backend: str) -> str:
     return resolve_model(model).sha256
 
 
+def _mirror_partner(name: str) -> str:
+    for a, b in (("left", "right"), ("right", "left")):
+        if a in name:
+            return name.replace(a, b)
+    return name
+
+
+#: For each landmark, the index of its left/right partner (itself for the nose).
+MIRROR_INDEX = np.array([LANDMARK_NAMES.index(_mirror_partner(n)) for n in LANDMARK_NAMES])
+
+
+class SymmetricEstimator:
+    """Landmarks that are left/right symmetric by construction: each frame and its mirror image.
+
+    The model reads an image and its mirror a few degrees apart at the hips (docs/validation.md).
+    A second landmarker (with its own tracking) sees every frame flipped left-right; its result is
+    flipped back, its left and right labels swapped, and the two are averaged, so a clip and its
+    mirror image give exactly mirrored landmarks. Where only one pass finds the person, it is used.
+    Costs a second inference per frame.
+    """
+
+    def __init__(self, model: ResolvedModel, max_side_px: int = DEFAULT_MAX_SIDE_PX) -> None:
+        self._plain = PoseEstimator(model, max_side_px)
+        self._mirrored = PoseEstimator(model, max_side_px)
+
+    def __enter__(self) -> SymmetricEstimator:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._plain.__exit__(*exc)
+        self._mirrored.__exit__(*exc)
+
+    def detect(self, bgr: np.ndarray, time_s: float) -> np.ndarray:
+        plain = self._plain.detect(bgr, time_s)
+        flipped = self._mirrored.detect(np.ascontiguousarray(bgr[:, ::-1]), time_s)[MIRROR_INDEX]
+        flipped[:, 0] = 1.0 - flipped[:, 0]  # normalised x
+        flipped[:, 4] = -flipped[:, 4]  # world x (m)
+        return average_with_mirror(plain, flipped)
+
+
+def average_with_mirror(plain: np.ndarray, mirrored: np.ndarray) -> np.ndarray:
+    """The mean of detections and their mirror pass's (already flipped back and side-swapped);
+    where only one found the person, that one."""
+    both = np.stack([plain, mirrored])
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a frame where neither pass found anyone
+        return np.nanmean(both, axis=0).astype(np.float32)
+
+
 def track_from_detections(
     detections: np.ndarray, time_s: np.ndarray, info: VideoInfo, source_sha256: str, model: str, meta: dict
 ) -> PoseTrack:
@@ -132,7 +182,9 @@ def track_from_detections(
 
 
 def detect_frames(
-    frames: Iterable[Frame], estimator: PoseEstimator, on_frame: Callable[[int], None] | None = None
+    frames: Iterable[Frame],
+    estimator: PoseEstimator | SymmetricEstimator,
+    on_frame: Callable[[int], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Run the estimator over frames.
 
@@ -159,11 +211,15 @@ def extract_track(
     on_frame: Callable[[int], None] | None = None,
     source_sha256: str | None = None,
     info: VideoInfo | None = None,
+    symmetric: bool = False,
     backend: str = "mediapipe",
 ) -> PoseTrack:
     """Pose landmarks of every frame of a clip (``info``: its probe, if the caller already has it).
 
-    ``backend`` "onnx" runs the same networks under onnxruntime (gait.onnx_pose) instead of MediaPipe.
+    ``symmetric``: average each frame's landmarks with those of its mirror image
+    (:class:`SymmetricEstimator`), at twice the inference cost. ``backend`` "onnx" runs the same
+    networks under onnxruntime (gait.onnx_pose) instead of MediaPipe; there the mirror image of each
+    frame's crop goes through the landmark network in the same call.
 
     Raises NoPersonError when nobody is found in any frame, VideoError for unreadable input,
     ModelError for a missing or corrupt model.
@@ -173,16 +229,20 @@ def extract_track(
     if backend == "onnx":
         from gait.onnx_pose import OnnxPoseEstimator
 
-        tracked = OnnxPoseEstimator(model, max_side_px).track(iter_frames(path, info), on_frame)
+        tracked = OnnxPoseEstimator(model, max_side_px).track(iter_frames(path, info), on_frame, symmetric)
         detections, time_s, cuts = tracked.detections, tracked.time_s, tracked.cut_frames
+        if tracked.mirrored is not None:
+            detections = average_with_mirror(detections, tracked.mirrored)
         model_name, model_sha256 = model, backend_model_sha256(model, backend)
     else:
         resolved = resolve_model(model)
-        with PoseEstimator(resolved, max_side_px) as estimator:
+        estimator_type = SymmetricEstimator if symmetric else PoseEstimator
+        with estimator_type(resolved, max_side_px) as estimator:
             detections, time_s, cuts = detect_frames(iter_frames(path, info), estimator, on_frame)
         model_name, model_sha256 = resolved.name, resolved.sha256
     meta = {
         "max_side_px": max_side_px,
+        "symmetric": symmetric,
         "backend": backend,
         "model_sha256": model_sha256,
         "rotation_deg": info.rotation_deg,

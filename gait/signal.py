@@ -183,6 +183,24 @@ def swap_leg_chains(values: np.ndarray, swapped: np.ndarray) -> np.ndarray:
     return out
 
 
+def level_xy(xy_px: np.ndarray, tilt_deg: float, frame_size_px: tuple[int, int]) -> np.ndarray:
+    """Landmarks as a level camera would have seen them: undo a roll of ``tilt_deg`` (+ clockwise).
+
+    A camera rolled by r makes the scene appear rotated clockwise by r; rotating every point
+    counter-clockwise by r about the frame centre removes it, so a true horizontal is horizontal
+    again and roll-sensitive angles (pelvic drop, femoral adduction, trunk lean) lose the +r / -r
+    they gained on the two sides.
+    """
+    if tilt_deg == 0:
+        return xy_px
+    a = np.radians(-tilt_deg)
+    centre = np.asarray(frame_size_px, float) / 2
+    d = xy_px - centre
+    x = d[..., 0] * np.cos(a) - d[..., 1] * np.sin(a)
+    y = d[..., 0] * np.sin(a) + d[..., 1] * np.cos(a)
+    return np.stack((x, y), axis=-1) + centre
+
+
 def body_scale_px(xy_px: np.ndarray, max_samples: int = 20000) -> float:
     """Median thigh + shank length in pixels (on at most ``max_samples`` evenly spaced frames)."""
     step = max(1, len(xy_px) // max_samples)

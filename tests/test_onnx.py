@@ -195,6 +195,16 @@ def test_cache_keeps_the_backends_apart(tmp_path: Path) -> None:
     np.testing.assert_array_equal(again.track.xy_px, first.track.xy_px)
 
 
+def test_symmetric_onnx_track_averages_each_crop_with_its_mirror(tmp_path: Path) -> None:
+    clip = excerpt(BENCH / "rear_roll3_30fps.mp4", tmp_path / "short.mp4", stop=10)
+    tracked = ox.OnnxPoseEstimator("full").track(iter_frames(clip), mirror=True)
+    assert tracked.mirrored is not None
+    symmetric = pipeline.pose_track(clip, "full", None, symmetric=True, backend="onnx").track
+    expected = (tracked.detections[:, :, :2] + tracked.mirrored[:, :, :2]) / 2
+    np.testing.assert_allclose(symmetric.xy_px, expected * symmetric.frame_size_px, rtol=1e-5)
+    assert symmetric.meta["symmetric"] and symmetric.meta["backend"] == "onnx"
+
+
 def test_cli_pose_runs_the_onnx_backend(tmp_path: Path) -> None:
     clip = excerpt(BENCH / "rear_roll3_30fps.mp4", tmp_path / "short.mp4", stop=10)
     result = CliRunner().invoke(

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from gait import cache, pipeline
 from gait.cli import app
 from gait.errors import NoPersonError
-from gait.pose import PoseEstimator
+from gait.pose import MIRROR_INDEX, PoseEstimator
 from gait.track import LANDMARK_INDEX, PoseTrack
 from gait.video import iter_frames
-from tests.conftest import real_clip, write_clip
+from tests.conftest import excerpt, real_clip, write_clip
 
 #: Single-runner treadmill clips with the whole body in frame.
 WHOLE_BODY_TREADMILL_CLIPS = (
@@ -168,3 +168,31 @@ def test_real_treadmill_clip_hips_above_knees_above_ankles(
     lowest_ankle = y[:, [LANDMARK_INDEX["left_ankle"], LANDMARK_INDEX["right_ankle"]]].max(axis=1)
     ordered = (hips < lowest_knee) & (lowest_knee < lowest_ankle)
     assert ordered.mean() >= 0.95, f"hips above knees above ankles in only {ordered.mean():.0%} of frames"
+
+
+@pytest.mark.realclip
+def test_symmetric_landmarks_are_mirror_equivariant(tmp_path: Path) -> None:
+    """A clip and its mirror image give mirrored landmarks when each frame is read with its mirror."""
+    src = real_clip("sinankiliclar_run_rear_snow_receding.mp4")
+    plain = excerpt(src, tmp_path / "plain.mp4", stop=40)
+    flipped = excerpt(
+        src, tmp_path / "flipped.mp4", stop=40, transform=lambda f: np.ascontiguousarray(f[:, ::-1])
+    )
+
+    def hips_knees(video: Path, symmetric: bool, mirror: bool) -> np.ndarray:
+        track = pipeline.pose_track(video, "full", None, symmetric=symmetric).track
+        xy = track.xy_px[:, MIRROR_INDEX] if mirror else track.xy_px
+        if mirror:
+            xy = xy.copy()
+            xy[..., 0] = track.frame_size_px[0] - xy[..., 0]
+        return xy[:, [LANDMARK_INDEX[n] for n in ("left_hip", "right_hip", "left_knee", "right_knee")]]
+
+    def pelvis_deg(xy: np.ndarray) -> np.ndarray:
+        d = xy[:, 1] - xy[:, 0]
+        return np.degrees(np.arctan2(d[:, 1], d[:, 0]))
+
+    sym = np.abs(pelvis_deg(hips_knees(plain, True, False)) - pelvis_deg(hips_knees(flipped, True, True)))
+    raw = np.abs(pelvis_deg(hips_knees(plain, False, False)) - pelvis_deg(hips_knees(flipped, False, True)))
+    # measured on these 40 frames: 1.15 deg raw, 0.75 deg symmetric (H.264 re-encoding differs per copy)
+    assert np.nanmedian(sym) <= 1.0, np.nanmedian(sym)
+    assert np.nanmedian(sym) < 0.7 * np.nanmedian(raw)

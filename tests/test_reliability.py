@@ -1,6 +1,7 @@
-"""The failure paths a clinic's disk and a user's typing find (issue 10), one test per item or more.
+"""The failure paths a clinic's disk and a user's typing find (issue 10), by the issue's numbered items.
 
-Each test reproduced its item before the fix; all leave files only in their temporary folder.
+The tests under each number failed before its fix (the cache and ``--verbose`` commands at the end are
+new); every test leaves files only in its temporary folder.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -34,16 +37,10 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def run_gait(*args: str, cwd: Path, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_gait(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """``gait ARGS`` in a fresh process (a crash there is an exit code, not a dead test run)."""
-    env = {**os.environ, **(env_extra or {})}
-    return subprocess.run(
-        [sys.executable, "-c", "from gait.cli import app; app(prog_name='gait')", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        timeout=300,
-    )
+    command = [sys.executable, "-c", "from gait.cli import app; app(prog_name='gait')", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, timeout=300)
 
 
 @pytest.fixture(scope="session")
@@ -236,6 +233,8 @@ def test_out_in_a_read_only_parent_is_written(tmp_path: Path) -> None:
 #: A process that saves one track into the cache ``N`` times (imports only gait.cache, so it starts fast).
 SAVE_MANY = """
 import sys
+import threading
+import time
 from pathlib import Path
 from gait import cache
 from gait.track import PoseTrack
@@ -357,6 +356,33 @@ def test_stopping_a_batch_midway_stops_the_rest(tmp_path: Path) -> None:
     assert list(outcomes) == []
 
 
+def test_ctrl_c_in_a_dask_batch_publishes_nothing(
+    small_sample: Path, tmp_path: Path, pose_cache_dir: Path
+) -> None:
+    """A real SIGINT while a worker is mid-clip: the worker must not publish, then or later."""
+    pytest.importorskip("dask.distributed")
+    out = tmp_path / "out"
+    options = AnalyseOptions(write_video=True, cache_dir=pose_cache_dir)  # the video keeps it busy
+
+    def interrupt_once_staging() -> None:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and not list(out.glob(f"*/{STAGING_PREFIX}*")):
+            time.sleep(0.02)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    watcher = threading.Thread(target=interrupt_once_staging, daemon=True)
+    reported = []
+    with pytest.raises(KeyboardInterrupt):
+        watcher.start()
+        for outcome in run_batch([small_sample], out, options, workers=2):
+            reported.append(outcome)
+        time.sleep(60)  # the signal lands in here if the clip was quicker than the watcher
+    watcher.join()
+    assert reported == []
+    time.sleep(2)  # a worker still running would publish now
+    assert not out.exists(), sorted(out.rglob("*"))
+
+
 # 10. Two runs into the same --out.
 
 
@@ -383,6 +409,19 @@ def test_dask_batch_prints_gait_lines_only(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_disk_failure_mid_run_is_one_sentence(
+    tiny_clip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device", str(tmp_path / "out" / "report.html"))
+
+    monkeypatch.setattr(pipeline, "pose_track", disk_full)
+    result = CliRunner().invoke(app, ["analyse", str(tiny_clip), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "report.html (No space left on device): check the disk space" in one_line(result.output)
+    assert not (tmp_path / "out").exists()
+
+
 # The cache's own commands.
 
 
@@ -395,3 +434,8 @@ def test_cache_clear_removes_gait_files_only(cached_track: tuple[Path, PoseTrack
     assert result.exit_code == 0, result.output
     assert "Removed 2 cached pose track file(s)" in one_line(result.output)
     assert [p.name for p in tmp_path.iterdir()] == ["mine.npz"]
+
+
+def test_verbose_is_a_global_option(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["--verbose", "cache", "clear", "--cache-dir", str(tmp_path / "none")])
+    assert result.exit_code == 0 and "Removed 0 cached pose track file(s)" in one_line(result.output)

@@ -22,6 +22,48 @@ DISAGREEMENT_FLOOR_AT = 0.15
 AGREEMENT_FLOOR = 0.3
 
 
+def cadence_spm(step_time_s: np.ndarray, is_left: np.ndarray, outlier_fraction: float) -> float:
+    """Steps per minute from a straight line through the step events, one intercept per side.
+
+    Steps within ``outlier_fraction`` of the typical step (the median over pairs of consecutive
+    steps; a missed or spurious event makes a step ~2x or ~1/2x long) are chained into runs of
+    consecutive steps. Within each run the event times (cumulative step times) are fitted
+    against the step number with a common slope and one intercept per run and side, so a
+    timing bias that differs between the legs (the far leg's contact found early in a side
+    view, say) cancels and every event counts, not only a run's first and last (the mean step
+    time is their difference over the count). Falls back to 60 / mean step time when the
+    steps are too few for the fit.
+    """
+    t = np.asarray(step_time_s, float)
+    finite = np.isfinite(t)
+    if not finite.any():
+        return float("nan")
+    pairs = (t[:-1] + t[1:]) / 2  # a leg-dependent bias alternates long and short steps; pairs don't
+    typical = np.median(pairs[np.isfinite(pairs)]) if np.isfinite(pairs).any() else np.median(t[finite])
+    valid = finite & (np.abs(t - typical) <= outlier_fraction * typical)
+    numbers, times, groups = [], [], []
+    run = 0
+    for i in range(len(t)):
+        if not valid[i]:
+            run += 1
+            continue
+        if i == 0 or not valid[i - 1]:
+            numbers.append(0.0)
+            times.append(0.0)
+            groups.append((run, bool(is_left[i])))
+        numbers.append(numbers[-1] + 1)
+        times.append(times[-1] + t[i])
+        groups.append((run, not bool(is_left[i])))
+    keys = sorted(set(groups))
+    design = np.zeros((len(numbers), 1 + len(keys)))
+    design[:, 0] = numbers
+    design[np.arange(len(groups)), 1 + np.array([keys.index(g) for g in groups])] = 1
+    if len(numbers) - len(keys) < 2:  # no two events of one side in one run: nothing to fit
+        return float(60.0 / np.mean(t[valid]))
+    slope = np.linalg.lstsq(design, np.asarray(times), rcond=None)[0][0]
+    return float(60.0 / slope)
+
+
 def step_metrics(time_s: np.ndarray, events: StepEvents) -> dict[str, np.ndarray]:
     """Per-step step time (s) and the cadence it implies (steps/min); NaN where the step has no end.
 
