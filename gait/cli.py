@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, cast, get_args
 
@@ -56,6 +57,23 @@ ModelOpt = Annotated[
     str,
     typer.Option(
         "--model", "-m", help="Pose model: 'full' (faster), 'heavy' (more accurate) or a .task path."
+    ),
+]
+
+
+class Backend(StrEnum):
+    """Pose runtimes (gait.pose, gait.onnx_pose)."""
+
+    mediapipe = "mediapipe"
+    onnx = "onnx"
+
+
+BackendOpt = Annotated[
+    Backend,
+    typer.Option(
+        "--backend",
+        help="Pose runtime: 'mediapipe' (default) or 'onnx' (the same networks under onnxruntime, batched;"
+        " CUDA when onnxruntime-gpu finds a GPU).",
     ),
 ]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")]
@@ -116,6 +134,7 @@ def pose(
     video: Annotated[Path, typer.Argument(help="The clip to analyse.")],
     out: OutOpt = Path("out"),
     model: ModelOpt = "full",
+    backend: BackendOpt = Backend.mediapipe,
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
     symmetric: SymmetricOpt = False,
@@ -131,6 +150,7 @@ def pose(
                 cache_dir=cache_folder(no_cache, cache_dir),
                 on_frame=on_frame,
                 symmetric=symmetric,
+                backend=backend.value,
             )
         npz, csv = pipeline.write_track(result.track, out, video.stem)
     except (GaitError, OSError) as exc:
@@ -210,6 +230,7 @@ def analyse(
     video: Annotated[Path, typer.Argument(help="The clip to analyse.")],
     out: OutOpt = Path("out"),
     model: ModelOpt = "full",
+    backend: BackendOpt = Backend.mediapipe,
     view: ViewOpt = None,
     symptoms: Annotated[str, typer.Option(help="Comma-separated: " + ", ".join(SYMPTOMS) + "; none.")] = "",
     slow: Annotated[
@@ -246,6 +267,7 @@ def analyse(
     try:
         options = AnalyseOptions(
             model=model,
+            backend=backend.value,
             view=cast(View, view),
             symptoms=symptom_codes,
             slow=slow,
@@ -283,6 +305,7 @@ def batch(
     ],
     out: OutOpt = Path("out"),
     model: ModelOpt = "full",
+    backend: BackendOpt = Backend.mediapipe,
     workers: Annotated[int, typer.Option(min=1, help="Clips analysed at once on a local Dask cluster.")] = 1,
     scheduler: Annotated[
         str | None, typer.Option(help="Address of an existing Dask scheduler, e.g. tcp://host:8786.")
@@ -300,7 +323,10 @@ def batch(
     command line. A rerun keeps the clips whose outputs are complete; --force redoes them.
     """
     options = AnalyseOptions(
-        model=model, write_video=not no_video, cache_dir=cache_folder(no_cache, cache_dir)
+        model=model,
+        backend=backend.value,
+        write_video=not no_video,
+        cache_dir=cache_folder(no_cache, cache_dir),
     )
     try:
         plan = plan_batch(inputs, out)
