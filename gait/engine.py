@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from gait.analysis import Analysis, MetricSummary, Side, Steps, View, ViewEstimate
+from gait.analysis import VIEW_SURE, Analysis, MetricSummary, Side, Steps, View, ViewEstimate
 from gait.errors import AnalysisError, NoPersonInTrackError
 from gait.events import (
     StepEvents,
@@ -19,7 +19,7 @@ from gait.events import (
     knee_flexion_deg,
     travel_direction,
 )
-from gait.findings import make_findings, verdict_band
+from gait.findings import make_findings, verdict_band, worst_step
 from gait.metrics import cadence, hip, pelvis, stride
 from gait.metrics.catalogue import CATALOGUE, FRONTAL, SIDE, MetricInfo, not_measurable_reason
 from gait.metrics.common import USED_LANDMARKS, leg_length_px, mid_hip_px, stance_leg_length_px
@@ -181,18 +181,21 @@ def analyse_track(
             f"{n_small} of {events.n} steps were left out of the frontal-plane angles: the runner was too far"
             f" away (hips under {cfg.min_hip_width_px:.0f} px apart in the image).",
         )
+    steps = to_steps(events, values, ctrack.time_s)
+    findings = make_findings(metrics, cfg.thresholds, tilt_unc, cfg.min_steps_for_verdict)
     return Analysis(
         view=view_est,
         fps=float(track.fps),
         duration_s=float(track.n_frames / track.fps),
         n_frames=track.n_frames,
         frame_size_px=track.frame_size_px,
-        steps=to_steps(events, values, ctrack.time_s),
+        steps=steps,
         metrics=metrics,
-        findings=make_findings(metrics, cfg.thresholds, tilt_unc, cfg.min_steps_for_verdict),
+        findings=findings,
         tilt_deg=tilt_deg,
         quality_notes=notes,
         traces=signals | event_traces(events, cleaned),
+        worst_step=worst_step(steps, metrics, findings),
         track=ctrack,
         raw_track=track,
     )
@@ -201,7 +204,7 @@ def analyse_track(
 def user_view(view: View, detected: ViewEstimate) -> ViewEstimate:
     """The view the user forced, with a warning in its reason when the clip clearly looks otherwise."""
     reason = USER_VIEW_REASON
-    if detected.view != view and detected.confidence >= 0.6:
+    if detected.view != view and detected.confidence >= VIEW_SURE:
         reason += (
             f"; the clip looks like a {detected.view} view ({detected.confidence:.0%}): {detected.reason}"
         )
@@ -339,6 +342,7 @@ def to_steps(events: StepEvents, values: dict[str, np.ndarray], time_s: np.ndarr
         contact_frame=events.contact_frame,
         midstance_frame=events.midstance_frame,
         toe_off_frame=events.toe_off_frame,
+        stance_end_frame=events.stance_end_frame,
         end_frame=events.end_frame,
         contact_time_s=values.get("contact_time_s", np.full(events.n, np.nan)),
         step_time_s=values["step_time_s"],
@@ -544,7 +548,7 @@ def quality_notes(
     notes.append(f"Low-pass filter at {cleaned.cutoff_hz:.1f} Hz (zero-phase Butterworth).")
     if view.overridden and view.reason != USER_VIEW_REASON:
         notes.append(f"The view was {view.reason}.")
-    if not view.overridden and view.confidence < 0.6:
+    if not view.overridden and view.confidence < VIEW_SURE:
         notes.append(
             f"The camera view is uncertain ({view.view}, confidence {view.confidence:.2f}): {view.reason}."
         )

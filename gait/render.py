@@ -11,9 +11,10 @@ person's side (:data:`SIDE_COLOUR_HEX`) are the ones the HTML report uses.
 Notes
 -----
 Frames must be the upright frames the pose track was measured on (same size); scale the
-finished frames down afterwards (e.g. with ``H264Writer(max_height_px=...)``). The pelvis
-angle drawn on the frame is the hip line against the image horizontal, uncorrected for camera
-roll, so a tilted camera shows up as a constant offset.
+finished frames down afterwards (e.g. with ``H264Writer(max_height_px=...)``). Every number
+drawn is read from the :class:`~gait.analysis.Analysis` (its summaries, steps and per-frame
+traces), never recomputed here: the pelvis angle is the engine's levelled trace, drawn against
+the true horizontal as the tilted camera saw it, and the panel shows the report's medians.
 """
 
 from __future__ import annotations
@@ -27,18 +28,11 @@ from typing import Literal, Protocol
 import cv2
 import numpy as np
 
-from gait.analysis import Analysis, Steps
-from gait.metrics import hip
+from gait.analysis import Analysis, Steps, view_family
+from gait.metrics.catalogue import CADENCE_KEY
+from gait.present import SIDE_COLOUR_HEX, SIDES, format_short, format_value
 from gait.track import LANDMARK_INDEX, PoseTrack
 
-#: Colour of each side of the person (hex, RGB), shared with the report.
-SIDE_COLOUR_HEX: dict[str, str] = {"left": "#1E88E5", "right": "#E8590C"}
-#: The two sides, in the order used by every (frames, 2) array here.
-SIDES: tuple[str, str] = ("left", "right")
-#: Camera views in which the pelvis line and femur angles are drawn.
-FRONTAL_VIEWS = ("rear", "front")
-#: Camera views in which the mid-hip vertical and the foot-ahead distance are drawn.
-SIDE_VIEWS = ("side_left", "side_right")
 #: Below this hip-line angle the pelvis is drawn as "level", degrees.
 LEVEL_DEG = 0.5
 #: How long the ring at an initial contact lasts, seconds.
@@ -61,18 +55,18 @@ SHORT_LABELS: dict[str, str] = {
     "shank_angle_ic_deg": "Shank angle",
     "knee_flexion_ic_deg": "Knee flexion",
     "contact_time_s": "Contact (s)",
-    "duty_factor": "Duty factor",
+    "duty_factor_pct": "Duty factor (%)",
 }
 #: Metrics shown in the heads-up panel, in order of preference, by view family.
 HUD_KEYS: dict[str, tuple[str, ...]] = {
     "frontal": ("pelvic_drop_midstance_deg", "hip_adduction_peak_deg", "femoral_adduction_peak_deg"),
     "side": ("overstride_leg_lengths", "shank_angle_ic_deg", "knee_flexion_ic_deg"),
 }
-#: Per-step metrics printed for the latest landing in side view, with their format.
-CONTACT_FORMATS: dict[str, str] = {
-    "overstride_leg_lengths": "Foot {:.2f} leg lengths ahead",
-    "shank_angle_ic_deg": "Shank {:.1f}°",
-    "knee_flexion_ic_deg": "Knee flexion {:.0f}°",
+#: Per-step metrics printed for the latest landing in side view: (text before, unit, text after).
+CONTACT_LINES: dict[str, tuple[str, str, str]] = {
+    "overstride_leg_lengths": ("Foot ", "leg lengths", " ahead"),
+    "shank_angle_ic_deg": ("Shank ", "deg", ""),
+    "knee_flexion_ic_deg": ("Knee flexion ", "deg", ""),
 }
 
 _FONT = cv2.FONT_HERSHEY_DUPLEX
@@ -218,26 +212,12 @@ def _line(frame: np.ndarray, a: np.ndarray, b: np.ndarray, colour: tuple[int, in
 # Per-frame timing from the steps
 
 
-def stance_end(steps: Steps) -> np.ndarray:
-    """Last frame (exclusive) of each step's stance: toe-off, or the step's end when toe-off is unknown."""
-    return np.where(steps.toe_off_frame >= 0, steps.toe_off_frame, steps.end_frame)
-
-
-def stance_mask(steps: Steps, n_frames: int) -> np.ndarray:
-    """(n_frames, 2) bool: whether the left / right foot is in stance at each frame.
-
-    Stance runs from a step's initial contact up to its toe-off (or, when the view cannot
-    show toe-off, up to the step's end).
-    """
-    frames = np.arange(n_frames)
-    mask = np.zeros((n_frames, 2), bool)
-    for col, side in enumerate(SIDES):
-        sel = steps.side == side
-        order = np.argsort(steps.contact_frame[sel])
-        contact, end = steps.contact_frame[sel][order], stance_end(steps)[sel][order]
-        idx = np.searchsorted(contact, frames, side="right") - 1
-        mask[:, col] = (idx >= 0) & (frames < end[np.clip(idx, 0, None)]) if len(contact) else False
-    return mask
+def stance_of(analysis: Analysis) -> np.ndarray:
+    """(n_frames, 2) bool: the engine's stance of the left / right leg per frame (its ``stance_*`` traces)."""
+    traces = analysis.traces
+    if "stance_left" not in traces or "stance_right" not in traces:
+        return np.zeros((analysis.n_frames, 2), bool)
+    return np.column_stack((traces["stance_left"], traces["stance_right"])) > 0
 
 
 def last_contact(steps: Steps, n_frames: int) -> np.ndarray:
@@ -266,20 +246,6 @@ def contact_age(steps: Steps, n_frames: int) -> tuple[np.ndarray, np.ndarray]:
     contact = steps.contact_frame[np.clip(step, 0, None)] if steps.n else np.zeros_like(step)
     age = np.arange(n_frames)[:, None] - contact
     return step, np.where(step >= 0, age, np.iinfo(np.int32).max)
-
-
-def running_median(values: np.ndarray, ready_frame: np.ndarray, n_frames: int) -> np.ndarray:
-    """(n_frames,) median of the finite ``values`` whose ``ready_frame`` has been reached; NaN before."""
-    order = np.argsort(ready_frame, kind="stable")
-    ordered = np.asarray(values, float)[order]
-    prefix = np.array([_median(ordered[: k + 1]) for k in range(len(ordered))] + [np.nan])
-    idx = np.searchsorted(np.asarray(ready_frame)[order], np.arange(n_frames), side="right") - 1
-    return prefix[idx]  # idx -1 picks the trailing NaN
-
-
-def _median(values: np.ndarray) -> float:
-    finite = values[np.isfinite(values)]
-    return float(np.median(finite)) if finite.size else math.nan
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,7 +287,7 @@ class SkeletonAnnotator:
     track : PoseTrack
         The cleaned track; frames with NaN landmarks draw nothing for those points.
     stance : (frames, 2) bool array, optional
-        Left / right stance per frame (see :func:`stance_mask`); the stance leg gets a white halo
+        Left / right stance per frame (see :func:`stance_of`); the stance leg gets a white halo
         and a bar under the foot.
     """
 
@@ -430,7 +396,7 @@ class GaitStripAnnotator:
         self.n_frames = max(1, n_frames)
         self.bars = [
             (SIDES.index(str(side)), int(c), int(e))
-            for side, c, e in zip(steps.side, steps.contact_frame, stance_end(steps), strict=True)
+            for side, c, e in zip(steps.side, steps.contact_frame, steps.stance_end_frame, strict=True)
             if side in SIDES
         ]
         self._cache: dict[tuple[int, int], tuple[np.ndarray, int]] = {}
@@ -464,7 +430,7 @@ class GaitStripAnnotator:
                 for bar_col, start, end in self.bars:
                     if bar_col == col:
                         xa = x0 + (x1 - x0) * start // max(1, self.n_frames - 1)
-                        xb = x0 + (x1 - x0) * max(end - 1, start) // max(1, self.n_frames - 1)
+                        xb = x0 + (x1 - x0) * max(end, start) // max(1, self.n_frames - 1)
                         cv2.rectangle(strip, (xa, top), (max(xb, xa + 1), top + row_h), SIDE_BGR[side], -1)
                         cv2.line(strip, (xa, top), (xa, top + row_h), _WHITE, s.px(2))
             self._cache[(width, height)] = (strip, height - strip_h)
@@ -472,31 +438,64 @@ class GaitStripAnnotator:
 
 
 class PelvisAnnotator:
-    """Frontal views: the pelvis line with its live angle, and each femur against the pelvis.
+    """Frontal views: the pelvis line with the engine's pelvis angle, and each stance femur's adduction.
 
-    The hip line is drawn through and beyond both hips, with a dashed image-horizontal for
-    reference and the angle between them printed with the side of the lower hip. For the
-    stance leg, a dashed line perpendicular to the pelvis shows a neutral femur; the angle
-    between it and the thigh (hip adduction, positive toward the midline) is printed at the knee.
+    The hip line is drawn through and beyond both hips, with a dashed line for the true horizontal
+    as the camera saw it (the image horizontal turned by the camera roll), and the engine's levelled
+    pelvis angle printed with the side of the lower hip. For the stance leg, a dashed line
+    perpendicular to the pelvis shows a neutral femur, and the engine's hip adduction (positive
+    toward the midline) is printed at the knee.
 
     Parameters
     ----------
     track : PoseTrack
-        The cleaned track.
+        The cleaned track (where to draw).
     stance : (frames, 2) bool array
-        Left / right stance per frame (see :func:`stance_mask`).
+        Left / right stance per frame (see :func:`stance_of`).
+    pelvis_angle_deg : (frames,) float
+        The engine's ``pelvis_angle_deg`` trace: positive when the right hip is lower.
+    adduction_deg : (frames, 2) float
+        The engine's ``hip_adduction_left_deg`` / ``hip_adduction_right_deg`` traces.
+    tilt_deg : float
+        The camera roll the engine levelled by (clockwise positive; 0 when unknown).
     """
 
-    def __init__(self, track: PoseTrack, stance: np.ndarray) -> None:
+    def __init__(
+        self,
+        track: PoseTrack,
+        stance: np.ndarray,
+        pelvis_angle_deg: np.ndarray,
+        adduction_deg: np.ndarray,
+        tilt_deg: float = 0.0,
+    ) -> None:
         self.hips = track.xy_px[:, [_ix("left_hip"), _ix("right_hip")]].astype(float)
         self.knees = track.xy_px[:, [_ix("left_knee"), _ix("right_knee")]].astype(float)
         self.stance = stance
-        delta = self.hips[:, 1] - self.hips[:, 0]
-        #: (frames,) angle of the hip line to the image horizontal, degrees, 0-90.
-        self.tilt_deg = np.degrees(np.arctan2(np.abs(delta[:, 1]), np.abs(delta[:, 0])))
-        #: (frames,) which hip is lower in the image: 0 left, 1 right.
-        self.lower = (self.hips[:, 1, 1] > self.hips[:, 0, 1]).astype(int)
-        self.adduction_deg = hip.hip_adduction_deg(track.xy_px)  # the engine's definition
+        self.angle_deg = np.asarray(pelvis_angle_deg, float)
+        self.adduction_deg = np.asarray(adduction_deg, float)
+        roll = math.radians(tilt_deg)
+        #: Direction of a true horizontal in the image: a clockwise roll turns it clockwise on screen.
+        self.horizontal = np.array([math.cos(roll), math.sin(roll)])
+
+    @classmethod
+    def of(cls, analysis: Analysis, track: PoseTrack) -> PelvisAnnotator | None:
+        """The annotator for an analysis whose traces hold the pelvis and hip angles, else None."""
+        traces = analysis.traces
+        keys = ("pelvis_angle_deg", "hip_adduction_left_deg", "hip_adduction_right_deg")
+        if not all(k in traces for k in keys):
+            return None
+        adduction = np.column_stack((traces[keys[1]], traces[keys[2]]))
+        return cls(track, stance_of(analysis), traces[keys[0]], adduction, analysis.tilt_deg or 0.0)
+
+    def label(self, frame_index: int) -> str:
+        """The pelvis text at a frame, e.g. ``"Pelvis 4.2°, R hip lower"`` (empty when unknown)."""
+        angle = self.angle_deg[frame_index] if frame_index < len(self.angle_deg) else math.nan
+        if not math.isfinite(angle):
+            return ""
+        if abs(angle) < LEVEL_DEG:
+            return "Pelvis level"
+        lower = "R" if angle > 0 else "L"
+        return f"Pelvis {format_value(abs(angle), 'deg')}, {lower} hip lower"
 
     def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
         if not 0 <= frame_index < len(self.hips) or np.isnan(self.hips[frame_index]).any():
@@ -509,20 +508,19 @@ class PelvisAnnotator:
             return frame_bgr
         unit = along / span
         reach = 0.5 * span + s.px(60)
-        horizontal = np.array([math.copysign(1.0, unit[0]), 0.0])
+        horizontal = self.horizontal
         dashed_line(frame_bgr, mid - reach * horizontal, mid + reach * horizontal, _WHITE, s.px(2), s.px(10))
         cv2.line(frame_bgr, _pt(mid - reach * unit), _pt(mid + reach * unit), _INK, s.px(8), cv2.LINE_AA)
         cv2.line(frame_bgr, _pt(mid - reach * unit), _pt(mid + reach * unit), _YELLOW, s.px(5), cv2.LINE_AA)
-        tilt = self.tilt_deg[frame_index]
-        lower = SIDES[self.lower[frame_index]]
-        label = f"Pelvis {tilt:.1f}°, {lower[0].upper()} hip lower" if tilt >= LEVEL_DEG else "Pelvis level"
+        label = self.label(frame_index)
         ends = sorted((mid - reach * unit, mid + reach * unit), key=lambda p: float(p[0]))
         text_h, gap = s.px(18), s.px(16)
         x = int(ends[1][0]) + gap
         if x + text_width(label, text_h) > frame_bgr.shape[1]:
             x = int(ends[0][0]) - gap - text_width(label, text_h)
         end = ends[1] if x > mid[0] else ends[0]
-        draw_label(frame_bgr, label, (x, int(end[1]) + text_h // 2), text_h, _YELLOW)
+        if label:
+            draw_label(frame_bgr, label, (x, int(end[1]) + text_h // 2), text_h, _YELLOW)
         for col in np.flatnonzero(self.stance[frame_index]):
             self._femur(frame_bgr, frame_index, int(col), unit, s)
         return frame_bgr
@@ -536,7 +534,10 @@ class PelvisAnnotator:
         length = float(np.hypot(*(knee - hip)))
         dashed_line(frame, hip, hip + length * down, _WHITE, s.px(3), s.px(9))
         side = SIDES[col]
-        label = f"{self.adduction_deg[i, col]:.0f}°"
+        angle = float(self.adduction_deg[i, col]) if i < len(self.adduction_deg) else math.nan
+        if not math.isfinite(angle):
+            return
+        label = format_value(angle, "deg")
         outward = 1 if (hip - self.hips[i, 1 - col])[0] > 0 else -1
         x = int(knee[0]) + (s.px(26) if outward > 0 else -s.px(26) - text_width(label, s.px(20)))
         draw_label(frame, label, (x, int(knee[1]) + s.px(8)), s.px(20), SIDE_BGR[side])
@@ -606,7 +607,7 @@ class ContactPanelAnnotator:
     Parameters
     ----------
     steps : Steps
-        The steps; ``values`` keys in :data:`CONTACT_FORMATS` are printed.
+        The steps; ``values`` keys in :data:`CONTACT_LINES` are printed.
     n_frames, fps : int, float
         Length and frame rate of the clip.
     bottom_margin : int
@@ -624,8 +625,8 @@ class ContactPanelAnnotator:
         step = int(self.showing[frame_index])
         side = str(self.steps.side[step])
         lines = [f"{side.capitalize()} foot landing"] + [
-            fmt.format(float(self.steps.values[k][step]))
-            for k, fmt in CONTACT_FORMATS.items()
+            f"{before}{format_value(float(self.steps.values[k][step]), unit)}{after}"
+            for k, (before, unit, after) in CONTACT_LINES.items()
             if k in self.steps.values and np.isfinite(self.steps.values[k][step])
         ]
         if len(lines) == 1 or side not in SIDES:
@@ -642,22 +643,18 @@ class ContactPanelAnnotator:
         return frame_bgr
 
 
-def _compact(value: float, key: str) -> str:
-    """A value for the frame: degrees with the sign ring, others with two decimals."""
-    return f"{value:.1f}°" if key.endswith("_deg") else f"{value:.2f}"
-
-
 class HudAnnotator:
-    """A heads-up panel: cadence and the running per-side medians of the view's key metrics.
+    """A heads-up panel: the clip's cadence and the per-side medians of the view's key metrics.
 
-    Values are medians over the steps completed so far, so they settle as the clip plays.
+    The numbers are the analysis's summaries (the ones ``summary.json`` and the report give),
+    written with the same formatting, so the video, the report and the JSON agree.
 
     Parameters
     ----------
     analysis : Analysis
-        The analysis; its steps give the per-step values and step times.
+        The analysis; its summaries give the values.
     keys : sequence of str
-        Per-step metric keys to show (at most three are shown).
+        Per-side metric keys to show (at most three are shown).
     corner : {"left", "right"}
         The top corner the panel sits in (choose the one away from the runner).
     """
@@ -666,28 +663,26 @@ class HudAnnotator:
         self, analysis: Analysis, keys: Sequence[str], corner: Literal["left", "right"] = "left"
     ) -> None:
         self.corner = corner
-        steps, n = analysis.steps, analysis.n_frames
-        ready = np.maximum(steps.end_frame, steps.contact_frame)
-        self.cadence = 60.0 / running_median(steps.step_time_s, ready, n)
-        self.rows: list[tuple[str, str, np.ndarray]] = []
+        self.n_frames = analysis.n_frames
+        cadence = analysis.metric(CADENCE_KEY, "both")
+        self.cadence = format_value(cadence.median, cadence.unit) if cadence and cadence.measurable else "-"
+        #: (label, left text, right text) per metric row.
+        self.rows: list[tuple[str, str, str]] = []
         for key in list(keys)[:3]:
-            summary = next((m for m in analysis.metrics if m.key == key), None)
-            label = SHORT_LABELS.get(key, summary.label[:16] if summary else key[:16])
-            per_side = np.stack(
-                [
-                    running_median(np.where(steps.side == side, steps.values[key], np.nan), ready, n)
-                    for side in SIDES
-                ],
-                axis=1,
-            )
-            self.rows.append((key, label, per_side))
+            summaries = [analysis.metric(key, side) for side in SIDES]
+            known = next((m for m in summaries if m is not None), None)
+            label = SHORT_LABELS.get(key, known.label[:16] if known else key[:16])
+            texts = [
+                format_short(m.median, m.unit) if m is not None and m.measurable else "-" for m in summaries
+            ]
+            self.rows.append((label, texts[0], texts[1]))
 
     def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
-        if not 0 <= frame_index < len(self.cadence):
+        if not 0 <= frame_index < self.n_frames:
             return frame_bgr
         s = Scale.of(frame_bgr)
         text_h, line_h, pad = s.px(17), s.px(34), s.px(14)
-        label_w = max([text_width("Cadence", text_h)] + [text_width(r[1], text_h) for r in self.rows])
+        label_w = max([text_width("Cadence", text_h)] + [text_width(r[0], text_h) for r in self.rows])
         col_w = text_width("00.0°", text_h) + s.px(18)
         width = pad * 3 + label_w + max(2 * col_w, text_width("000 steps/min", text_h))
         height = pad * 2 + line_h * (2 + len(self.rows)) - s.px(8)
@@ -696,10 +691,8 @@ class HudAnnotator:
         x0 = s.px(12) if self.corner == "left" else frame_bgr.shape[1] - s.px(12) - width
         shade(frame_bgr, x0, s.px(12), x0 + width, s.px(12) + height)
         x, y = x0 + pad, s.px(12) + pad + text_h
-        cadence = self.cadence[frame_index]
-        value = f"{cadence:.0f} steps/min" if np.isfinite(cadence) else "-"
         draw_text(frame_bgr, "Cadence", (x, y), text_h, _GREY)
-        draw_text(frame_bgr, value, (x + label_w + pad, y), text_h)
+        draw_text(frame_bgr, self.cadence, (x + label_w + pad, y), text_h)
         if not self.rows:
             return frame_bgr
         y += line_h
@@ -707,13 +700,11 @@ class HudAnnotator:
             draw_text(
                 frame_bgr, side.capitalize(), (x + label_w + pad + col * col_w, y), text_h, SIDE_BGR[side]
             )
-        for key, label, per_side in self.rows:
+        for label, *texts in self.rows:
             y += line_h
             draw_text(frame_bgr, label, (x, y), text_h, _GREY)
             for col, side in enumerate(SIDES):
-                v = per_side[frame_index, col]
-                text = _compact(float(v), key) if np.isfinite(v) else "-"
-                draw_text(frame_bgr, text, (x + label_w + pad + col * col_w, y), text_h, SIDE_BGR[side])
+                draw_text(frame_bgr, texts[col], (x + label_w + pad + col * col_w, y), text_h, SIDE_BGR[side])
         return frame_bgr
 
 
@@ -804,17 +795,11 @@ def hud_corner(track: PoseTrack) -> Literal["left", "right"]:
 
 
 def hud_keys(analysis: Analysis) -> list[str]:
-    """The per-step metrics the heads-up panel shows for this clip's view (those with a value)."""
-    family = (
-        "frontal"
-        if analysis.view.view in FRONTAL_VIEWS
-        else "side"
-        if analysis.view.view in SIDE_VIEWS
-        else ""
+    """The per-side metrics the heads-up panel shows for this clip's view (those measured on a side)."""
+    usable = list(
+        dict.fromkeys(m.key for m in analysis.metrics if m.side in SIDES and m.measurable and m.n_steps)
     )
-    values = analysis.steps.values
-    usable = [k for k in values if np.isfinite(values[k]).any()]
-    preferred = [k for k in HUD_KEYS.get(family, ()) if k in usable]
+    preferred = [k for k in HUD_KEYS.get(view_family(analysis.view.view), ()) if k in usable]
     return (preferred or usable)[:3]
 
 
@@ -838,19 +823,20 @@ class Annotator:
     """
 
     def __init__(self, analysis: Analysis, track: PoseTrack, blur_faces: bool = False) -> None:
-        stance = stance_mask(analysis.steps, track.n_frames)
-        view = analysis.view.view
+        stance = stance_of(analysis)
+        family = view_family(analysis.view.view)
         self.layers: list[FrameAnnotator] = []
         if blur_faces:
             self.layers.append(FaceBlur(track))
         steps = analysis.steps
-        if view in SIDE_VIEWS:
+        if family == "side":
             self.layers.append(SideViewAnnotator(track, steps))
         self.layers.append(SkeletonAnnotator(track, stance))
-        if view in FRONTAL_VIEWS:
-            self.layers.append(PelvisAnnotator(track, stance))
+        pelvis = PelvisAnnotator.of(analysis, track) if family == "frontal" else None
+        if pelvis is not None:
+            self.layers.append(pelvis)
         self.layers.append(ContactAnnotator(track, steps))
-        if view in SIDE_VIEWS:
+        if family == "side":
             self.layers.append(
                 ContactPanelAnnotator(steps, track.n_frames, track.fps, STRIP_UNITS if steps.n else 0)
             )

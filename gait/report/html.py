@@ -29,13 +29,11 @@ from gait.advice import (
     SYMPTOMS,
     AdviceItem,
     cadence_target,
-    format_number,
-    format_value,
     headline,
 )
-from gait.analysis import Analysis, MetricSummary
-from gait.render import FRONTAL_VIEWS, SIDE_COLOUR_HEX, SIDE_VIEWS, stance_end
-from gait.report.data import capture_checks, unit_of, view_name, worst_step, write_text_atomic
+from gait.analysis import Analysis, MetricSummary, view_family
+from gait.present import SIDE_COLOUR_HEX, format_number, format_value, view_name
+from gait.report.data import capture_checks, unit_of, write_text_atomic
 from gait.report.svg import BandEdge, StanceSeries, cadence_plot, stance_plot, steps_plot
 from gait.thresholds import DEFAULT_THRESHOLDS, ThresholdTable
 from gait.video import VideoInfo
@@ -187,15 +185,10 @@ def _meta_line(analysis: Analysis) -> str:
     )
 
 
-def _family(analysis: Analysis) -> str:
-    view = analysis.view.view
-    return "frontal" if view in FRONTAL_VIEWS else "side" if view in SIDE_VIEWS else ""
-
-
 def _headline(analysis: Analysis, advice: Sequence[AdviceItem]) -> dict[str, Any]:
     head = headline(advice, analysis.findings)
     confidence = analysis.view.confidence
-    sure = "high" if confidence >= 0.7 else "moderate" if confidence >= 0.4 else "low"
+    sure = analysis.view.certainty
     return {
         "title": head.title,
         "alarm": head.alarm,
@@ -236,7 +229,7 @@ def _tiles(analysis: Analysis, advice: Sequence[AdviceItem]) -> list[dict[str, A
                 "note": note,
             }
         )
-    for key in HEADLINE_KEYS.get(_family(analysis), ()):
+    for key in HEADLINE_KEYS.get(view_family(analysis.view.view), ()):
         per_side = [analysis.metric(key, side) for side in ("left", "right")]
         shown = [m for m in per_side if m is not None and m.measurable]
         if shown:
@@ -271,7 +264,7 @@ def _still(analysis: Analysis, still_bgr: np.ndarray | None) -> dict[str, str] |
     ok, jpeg = cv2.imencode(".jpg", still_bgr, [cv2.IMWRITE_JPEG_QUALITY, 85])
     if not ok:
         return None
-    worst = worst_step(analysis)
+    worst = analysis.worst_step
     caption = "The step with the largest value"
     if worst is not None:
         time_s = worst.frame / analysis.fps
@@ -322,7 +315,7 @@ def _trace_for(analysis: Analysis, spec: TraceSpec, side: str) -> np.ndarray | N
 
 def _stance_plots(analysis: Analysis) -> list[dict[str, Any]]:
     steps = analysis.steps
-    ends = stance_end(steps)
+    ends = steps.stance_end_frame
     plots = []
     for spec in STANCE_TRACES:
         summaries = [m for m in analysis.metrics if m.key == spec.metric_key]
@@ -369,7 +362,10 @@ def _step_plots(analysis: Analysis, thresholds: ThresholdTable) -> list[dict[str
     """Per-step plots of the view's headline metrics and of every metric with threshold bands."""
     steps = analysis.steps
     bands = band_edges(thresholds)
-    wanted = [*HEADLINE_KEYS.get(_family(analysis), ()), *(k for k in bands if k != CADENCE_KEY)]
+    wanted = [
+        *HEADLINE_KEYS.get(view_family(analysis.view.view), ()),
+        *(k for k in bands if k != CADENCE_KEY),
+    ]
     keys = [k for k in dict.fromkeys(wanted) if k in steps.values]
     plots = []
     for key in keys:
