@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from gait.analysis import View
-from gait.events import classify_view, detect_steps, feet_in_view
+from gait.events import detect_steps, feet_in_view
 from gait.signal import clean_track
 from gait.track import LANDMARK_INDEX
+from gait.views import classify_view
 from tests.synthetic import make_run
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from gait.events import StepEvents
-from gait.metrics.common import at_frames
+from gait.gather import at_frames
 from gait.signal import dominant_frequency_hz
 
 #: Relative difference between event and bounce cadence that is still full agreement.
@@ -20,6 +20,11 @@ AGREEMENT_TOLERANCE = 0.03
 DISAGREEMENT_FLOOR_AT = 0.15
 #: Lowest agreement factor.
 AGREEMENT_FLOOR = 0.3
+#: Step times further than this fraction from the median are left out of the mean (missed or
+#: spurious contacts make steps about half or twice as long).
+STEP_TIME_OUTLIER_FRACTION = 0.4
+#: Below this cadence the clip is probably walking (or slowed down); running bands do not apply.
+WALKING_CADENCE_SPM = 130.0
 
 
 def step_metrics(time_s: np.ndarray, events: StepEvents) -> dict[str, np.ndarray]:
@@ -54,3 +59,21 @@ def agreement_factor(events_spm: float, bounce_spm: float) -> float:
     rel = abs(events_spm - bounce_spm) / events_spm
     frac = (rel - AGREEMENT_TOLERANCE) / (DISAGREEMENT_FLOOR_AT - AGREEMENT_TOLERANCE)
     return float(1.0 - (1.0 - AGREEMENT_FLOOR) * np.clip(frac, 0.0, 1.0))
+
+
+def cadence_from_step_times_spm(step_time_s: np.ndarray) -> float:
+    """The clip's cadence: 60 / mean step time, over steps near the median step time.
+
+    Steps further than ``STEP_TIME_OUTLIER_FRACTION`` from the median are left out.
+
+    The one cadence estimator: the summaries, the report, the video and the CLI all show it.
+
+    Per-step cadences are quantised by the frame rate (21 or 22 frames at 60 fps), so
+    their median is biased; the mean step time is not.
+    """
+    t = step_time_s[np.isfinite(step_time_s)]
+    if t.size == 0:
+        return float("nan")
+    median = np.median(t)
+    inside = t[np.abs(t - median) <= STEP_TIME_OUTLIER_FRACTION * median]
+    return float(60.0 / np.mean(inside))
