@@ -33,6 +33,8 @@ SIDE_MAX_WIDTH_RATIO = 0.28
 FRONTAL_MIN_WIDTH_RATIO = 0.38
 #: The view is classified on at most about this many evenly spaced frames.
 VIEW_SAMPLE_FRAMES = 20000
+#: How far past its cut the width ratio must lie for full confidence in the view family.
+RATIO_MARGIN = 0.1
 #: Reason of a view forced with --view that the clip does not contradict.
 USER_VIEW_REASON = "set by the user"
 
@@ -85,12 +87,11 @@ def _side_view(xy: np.ndarray, ratio: float) -> ViewEstimate:
     votes = votes[np.isfinite(votes) & (votes != 0)]
     right_share = float(np.mean(votes > 0)) if votes.size else 0.5
     view: View = "side_right" if right_share >= 0.5 else "side_left"
-    agreement = max(right_share, 1 - right_share)
-    narrow = float(np.clip((SIDE_MAX_WIDTH_RATIO - ratio) / 0.1 + 0.5, 0, 1))
+    confidence, agreement = _vote_confidence(right_share, SIDE_MAX_WIDTH_RATIO - ratio)
     direction = "right" if view == "side_right" else "left"
     return ViewEstimate(
         view,
-        round(narrow * (2 * agreement - 1), 2),
+        confidence,
         f"body width is {ratio:.2f} of torso length (side view); toes and nose point image-{direction} "
         f"in {100 * agreement:.0f}% of frames",
     )
@@ -103,15 +104,26 @@ def _frontal_view(xy: np.ndarray, ratio: float) -> ViewEstimate:
     )
     share = float(np.mean(left_on_right > 0))
     view: View = "front" if share >= 0.5 else "rear"
-    agreement = max(share, 1 - share)
-    wide = float(np.clip((ratio - FRONTAL_MIN_WIDTH_RATIO) / 0.1 + 0.5, 0, 1))
+    confidence, agreement = _vote_confidence(share, ratio - FRONTAL_MIN_WIDTH_RATIO)
     where = "right" if view == "front" else "left"
     return ViewEstimate(
         view,
-        round(wide * (2 * agreement - 1), 2),
+        confidence,
         f"body width is {ratio:.2f} of torso length (frontal view); the left hip is on the image {where} "
         f"in {100 * agreement:.0f}% of frames",
     )
+
+
+def _vote_confidence(share: float, past_threshold: float) -> tuple[float, float]:
+    """Confidence and agreement of a view from a majority vote and the width ratio's distance past its cut.
+
+    ``share`` is the fraction of votes for one answer; ``past_threshold`` how far the body-width
+    ratio lies beyond the cut on the side of the view (negative: short of it). At the cut the
+    width counts half; :data:`RATIO_MARGIN` beyond it, fully.
+    """
+    agreement = max(share, 1 - share)
+    clear = float(np.clip(past_threshold / RATIO_MARGIN + 0.5, 0, 1))
+    return round(clear * (2 * agreement - 1), 2), agreement
 
 
 def user_view(view: View, detected: ViewEstimate) -> ViewEstimate:
