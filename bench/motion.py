@@ -205,9 +205,9 @@ class RunningCycle:
         end, p_end = self.stance_ankle(np.array([0.0]))
         end_v = (self.stance_ankle(np.array([dt]))[0] - end) / dt
         leg = self.leg_m
-        knots = np.array([0.0, 0.35, 0.75, 1.0]) * swing_s
-        xs = np.array([start[0, 0], -0.22 * leg, self.x_ic_m + 0.08 * leg, end[0, 0]])
-        zs = np.array([start[0, 1], 0.42 * leg, self.ankle_ic_z + 0.10 * leg, end[0, 1]])
+        knots = np.array([0.0, 0.35, 0.88, 1.0]) * swing_s
+        xs = np.array([start[0, 0], -0.22 * leg, self.x_ic_m + 0.05 * leg, end[0, 0]])
+        zs = np.array([start[0, 1], 0.42 * leg, self.ankle_ic_z + 0.04 * leg, end[0, 1]])
         spline_x = CubicSpline(knots, xs, bc_type=((1, start_v[0, 0]), (1, end_v[0, 0])))
         spline_z = CubicSpline(knots, zs, bc_type=((1, start_v[0, 1]), (1, end_v[0, 1])))
         u = np.clip(tau - self.contact_s, 0, swing_s)
@@ -235,6 +235,18 @@ class RunningCycle:
             rot = axes @ rest_axes.T
             rotations[:, k] = rot
             translations[:, k] = pivot - rot @ rest_pivot
+
+        def bone(
+            segment: str,
+            head: str,
+            tail: str,
+            at: np.ndarray,
+            to: np.ndarray,
+            rest_ref: np.ndarray,
+            ref: np.ndarray,
+        ) -> None:
+            """Limb segment from joint ``head`` to ``tail``, posed ``at`` -> ``to``, hinge toward ``ref``."""
+            place(segment, j[head], rest_frame(j[tail] - j[head], rest_ref), at, rest_frame(to - at, ref))
 
         pelvis_rot = self.pelvis_rotation(t)
         mid_hip = np.stack([np.zeros(n), np.zeros(n), self.hip_height(t)], -1)
@@ -265,20 +277,8 @@ class RunningCycle:
             perp = pole - (pole * u).sum(1, keepdims=True) * u
             perp /= np.linalg.norm(perp, axis=1, keepdims=True)
             knee = hip + along * u + np.sqrt(np.maximum(a * a - along**2, 0)) * perp
-            place(
-                f"thigh.{s}",
-                j[f"hip.{s}"],
-                rest_frame(j[f"knee.{s}"] - j[f"hip.{s}"], fwd),
-                hip,
-                rest_frame(knee - hip, pole),
-            )
-            place(
-                f"shank.{s}",
-                j[f"knee.{s}"],
-                rest_frame(j[f"ankle.{s}"] - j[f"knee.{s}"], fwd),
-                knee,
-                rest_frame(ankle - knee, pole),
-            )
+            bone(f"thigh.{s}", f"hip.{s}", f"knee.{s}", hip, knee, fwd, pole)
+            bone(f"shank.{s}", f"knee.{s}", f"ankle.{s}", knee, ankle, fwd, pole)
             foot_axis = np.stack([np.cos(pitch), np.zeros(n), np.sin(pitch)], -1)
             foot_up = np.stack([-np.sin(pitch), np.zeros(n), np.cos(pitch)], -1)
             rest_foot = rest_frame(j[f"toe.{s}"] - j[f"heel.{s}"], up)
@@ -305,19 +305,7 @@ class RunningCycle:
             left_w = trunk_rot @ left
             elbow = shoulder + upper_len * upper_w / np.linalg.norm(upper_w, axis=1, keepdims=True)
             wrist = elbow + fore_len * fore_w / np.linalg.norm(fore_w, axis=1, keepdims=True)
-            place(
-                f"upperarm.{s}",
-                j[f"shoulder.{s}"],
-                rest_frame(j[f"elbow.{s}"] - j[f"shoulder.{s}"], left),
-                shoulder,
-                rest_frame(elbow - shoulder, left_w),
-            )
-            place(
-                f"forearm.{s}",
-                j[f"elbow.{s}"],
-                rest_frame(j[f"wrist.{s}"] - j[f"elbow.{s}"], left),
-                elbow,
-                rest_frame(wrist - elbow, left_w),
-            )
+            bone(f"upperarm.{s}", f"shoulder.{s}", f"elbow.{s}", shoulder, elbow, left, left_w)
+            bone(f"forearm.{s}", f"elbow.{s}", f"wrist.{s}", elbow, wrist, left, left_w)
             joints[f"shoulder.{s}"], joints[f"elbow.{s}"], joints[f"wrist.{s}"] = shoulder, elbow, wrist
         return Pose(rotations, translations, joints)

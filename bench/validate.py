@@ -122,22 +122,25 @@ def measure(clip: Path, model: str, cache_dir: Path | None) -> Any:
     )
 
 
+def matched_steps(analysis: Any, truth: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """(gait's step index, true step) for every gait step whose midstance lies in a true stance of its side."""
+    out = []
+    for i in range(analysis.steps.n):
+        side, mid = str(analysis.steps.side[i]), int(analysis.steps.midstance_frame[i])
+        for true in truth["steps"]:
+            if true["side"] == side and true["contact_frame"] - 1 <= mid <= true["toe_off_frame"] + 1:
+                out.append((i, true))
+                break
+    return out
+
+
 def compare(analysis: Any, truth: dict[str, Any]) -> dict[str, Any]:
     """Per-step pairs (measured, true) and event errors for one analysis."""
     steps = analysis.steps
-    true_steps = truth["steps"]
     pairs: list[dict[str, Any]] = []
     contact_err: list[int] = []
-    for i in range(steps.n):
-        side, mid = str(steps.side[i]), int(steps.midstance_frame[i])
-        match = [
-            s
-            for s in true_steps
-            if s["side"] == side and s["contact_frame"] - 1 <= mid <= s["toe_off_frame"] + 1
-        ]
-        if not match:
-            continue
-        true = match[0]
+    for i, true in matched_steps(analysis, truth):
+        side = str(steps.side[i])
         contact_err.append(int(steps.contact_frame[i]) - true["contact_frame"])
         for key, values in steps.values.items():
             if key in true["values"] and true["values"][key] is not None and np.isfinite(values[i]):
@@ -148,7 +151,7 @@ def compare(analysis: Any, truth: dict[str, Any]) -> dict[str, Any]:
     return {
         "pairs": pairs,
         "contact_error_frames": contact_err,
-        "n_true_steps": len(true_steps),
+        "n_true_steps": len(truth["steps"]),
         "n_steps": steps.n,
         "n_matched": len(contact_err),
         "cadence": {
@@ -241,6 +244,26 @@ def event_rows(results: list[dict[str, Any]]) -> list[str]:
     return rows
 
 
+def fps_rows(results: list[dict[str, Any]]) -> list[str]:
+    """Contact timing in milliseconds by view family and frame rate."""
+    rows = [
+        "| view | fps | model | steps | contact error, median [ms] | within 1 frame |",
+        "|---|---|---|---|---|---|",
+    ]
+    family = lambda r: "side" if r["view"].startswith("side") else "rear/front"  # noqa: E731
+    for fam in ("side", "rear/front"):
+        for fps in sorted({r["fps"] for r in results}):
+            for model in dict.fromkeys(r["model"] for r in results):
+                rs = [r for r in results if family(r) == fam and r["fps"] == fps and r["model"] == model]
+                err = np.concatenate([np.asarray(r["contact_error_frames"], float) for r in rs]) if rs else []
+                if len(err):
+                    rows.append(
+                        f"| {fam} | {fps:g} | {model} | {len(err)} | {1000 * np.median(err) / fps:+.0f} "
+                        f"| {100 * np.mean(np.abs(err) <= 1):.0f}% |"
+                    )
+    return rows
+
+
 def scatter_svg(results: list[dict[str, Any]], key: str, path: Path) -> None:
     """Measured against true, one dot per step, one colour per model, the identity line."""
     colours = {"full": "#2563EB", "heavy": "#EA580C"}
@@ -325,7 +348,16 @@ def run(
         for model in models:
             r = compare(measure(clip, model, cache), truth)
             r["summary"] = {f"{k}|{s}": v for (k, s), v in r["summary"].items()}
-            results.append(r | {"name": cond.name, "group": cond.group, "model": model, "clip": str(clip)})
+            results.append(
+                r
+                | {
+                    "name": cond.name,
+                    "group": cond.group,
+                    "model": model,
+                    "clip": str(clip),
+                    "fps": truth["fps"],
+                }
+            )
             print(
                 f"{cond.name} [{model}]: {r['n_steps']}/{r['n_true_steps']} steps, "
                 f"contact error {r['contact_error_frames']}",
@@ -344,6 +376,7 @@ def write_results(results: list[dict[str, Any]], docs: Path) -> None:
     tables = {
         "Per-step error, measured - true (deg or leg lengths)": metric_rows(results),
         "Events and cadence": event_rows(results),
+        "Contact timing by frame rate": fps_rows(results),
         "A clip against its mirror image (sides swapped)": mirror_rows(results),
     }
     text = "\n\n".join(f"### {name}\n\n" + "\n".join(rows) for name, rows in tables.items())

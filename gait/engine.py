@@ -77,13 +77,17 @@ def analyse_track(
     signals = frame_signals(level_xy(ctrack.xy_px, tilt_deg or 0.0, track.frame_size_px), view_est.view)
     cuts = [int(c) for c in track.meta.get("cut_frames", [])]
     values, n_across, n_small = _measure_steps(signals, ctrack, events, view_est.view, cuts, cfg)
-    events_spm = cadence.cadence_from_step_times_spm(values["step_time_s"])
+    events_spm = cadence.cadence_spm(
+        values["step_time_s"], events.is_left, cadence.STEP_TIME_OUTLIER_FRACTION
+    )
     bounce_spm = cadence.bounce_cadence_spm(signals["mid_hip_y_px"], ctrack.fps)
     walking = bool(np.isfinite(events_spm) and events_spm < cadence.WALKING_CADENCE_SPM)
     tilt_unc = _tilt_uncertainty_deg(tilt_deg, tilt_uncertainty_deg, cfg)
     agreement = cadence.agreement_factor(events_spm, bounce_spm)
     vis = landmark_visibility(track)
-    metrics = summarise(values, events, view_est, vis, track.fps, agreement, cfg, tilt_unc, not walking)
+    metrics = summarise(
+        values, events, view_est, vis, track.fps, agreement, cfg, tilt_unc, events_spm, not walking
+    )
     findings = make_findings(metrics, cfg.thresholds, tilt_unc, cfg.min_steps_for_verdict)
     steps = to_steps(events, values)
     n_timed = int(np.isfinite(values["step_time_s"]).sum())

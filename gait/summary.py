@@ -16,7 +16,6 @@ from gait.analysis import MetricSummary, Side, View, ViewEstimate
 from gait.config import Config
 from gait.events import StepEvents
 from gait.findings import verdict_band
-from gait.metrics import cadence
 from gait.metrics.catalogue import CATALOGUE, FRONTAL, MetricInfo, not_measurable_reason
 from gait.track import LANDMARK_INDEX, PoseTrack
 
@@ -75,9 +74,14 @@ def summarise(
     agreement: float,
     cfg: Config,
     tilt_uncertainty_deg: float,
+    cadence_spm: float,
     allow_verdicts: bool = True,
 ) -> tuple[MetricSummary, ...]:
-    """Median, IQR, step count, confidence and band of every metric, per side and both sides."""
+    """Median, IQR, step count, confidence and band of every metric, per side and both sides.
+
+    ``cadence_spm`` is the clip's cadence (:func:`gait.metrics.cadence.cadence_spm`, computed once
+    by the engine); it is the both-sides value of the cadence summary.
+    """
     out: list[MetricSummary] = []
     for key, info in CATALOGUE.items():
         reason = _unmeasurable_reason(info, view.view, fps, cfg, events.feet_visible)
@@ -92,9 +96,7 @@ def summarise(
         if info.per_side:
             sides["both"] = _mean_of_sides(sides["both"], sides["left"], sides["right"])
         if key == "cadence_steps_per_min":
-            sides["both"] = replace(
-                sides["both"], median=cadence.cadence_from_step_times_spm(values["step_time_s"])
-            )
+            sides["both"] = replace(sides["both"], median=cadence_spm)
         for summary in sides.values():
             if summary.n_steps == 0:
                 out.append(replace(summary, measurable=False, reason=NO_STEP_REASON))

@@ -196,3 +196,23 @@ def test_findings_messages_carry_unit_and_steps() -> None:
     (finding,) = make_findings([m], SCREENING_THRESHOLDS, 0.0, 7)
     assert finding.code == "overstriding" and finding.severity == "moderate"
     assert "0.40 leg lengths" in finding.message and "12 steps" in finding.message
+
+
+def test_cadence_fit_cancels_a_timing_bias_of_one_leg() -> None:
+    """Contacts every 0.375 s (160 steps/min), the left leg's found 0.1 s early (steps alternate
+    0.475 / 0.275 s): over an odd number of steps the mean step time reads 155 steps/min; the
+    per-side fit reads 160."""
+    from gait.metrics.cadence import cadence_spm
+
+    n = 10
+    is_left = np.arange(n) % 2 == 0
+    contact_s = 0.375 * np.arange(n) - 0.1 * is_left
+    step_time_s = np.diff(contact_s)
+    assert 60 / step_time_s.mean() == pytest.approx(155.4, abs=0.1)
+    assert cadence_spm(step_time_s, is_left[:-1], 0.4) == pytest.approx(160.0, abs=1e-6)
+    # a missed contact (one step twice as long) splits the run instead of skewing the fit
+    missed = np.concatenate([step_time_s[:4], [step_time_s[4] + step_time_s[5]], step_time_s[6:]])
+    sides = np.concatenate([is_left[:5], is_left[6:-1]])
+    assert cadence_spm(missed, sides, 0.4) == pytest.approx(160.0, abs=1e-6)
+    assert np.isnan(cadence_spm(np.array([np.nan]), np.array([True]), 0.4))
+    assert cadence_spm(np.array([0.4]), np.array([True]), 0.4) == pytest.approx(150.0)  # too few: mean

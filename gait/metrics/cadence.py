@@ -20,11 +20,53 @@ AGREEMENT_TOLERANCE = 0.03
 DISAGREEMENT_FLOOR_AT = 0.15
 #: Lowest agreement factor.
 AGREEMENT_FLOOR = 0.3
-#: Step times further than this fraction from the median are left out of the mean (missed or
+#: Step times further than this fraction from the typical step are left out of the cadence (missed or
 #: spurious contacts make steps about half or twice as long).
 STEP_TIME_OUTLIER_FRACTION = 0.4
 #: Below this cadence the clip is probably walking (or slowed down); running bands do not apply.
 WALKING_CADENCE_SPM = 130.0
+
+
+def cadence_spm(step_time_s: np.ndarray, is_left: np.ndarray, outlier_fraction: float) -> float:
+    """Steps per minute from a straight line through the step events, one intercept per side.
+
+    Steps within ``outlier_fraction`` of the typical step (the median over pairs of consecutive
+    steps; a missed or spurious event makes a step ~2x or ~1/2x long) are chained into runs of
+    consecutive steps. Within each run the event times (cumulative step times) are fitted
+    against the step number with a common slope and one intercept per run and side, so a
+    timing bias that differs between the legs (the far leg's contact found early in a side
+    view, say) cancels and every event counts, not only a run's first and last (the mean step
+    time is their difference over the count). Falls back to 60 / mean step time when the
+    steps are too few for the fit.
+    """
+    t = np.asarray(step_time_s, float)
+    finite = np.isfinite(t)
+    if not finite.any():
+        return float("nan")
+    pairs = (t[:-1] + t[1:]) / 2  # a leg-dependent bias alternates long and short steps; pairs don't
+    typical = np.median(pairs[np.isfinite(pairs)]) if np.isfinite(pairs).any() else np.median(t[finite])
+    valid = finite & (np.abs(t - typical) <= outlier_fraction * typical)
+    numbers, times, groups = [], [], []
+    run = 0
+    for i in range(len(t)):
+        if not valid[i]:
+            run += 1
+            continue
+        if i == 0 or not valid[i - 1]:
+            numbers.append(0.0)
+            times.append(0.0)
+            groups.append((run, bool(is_left[i])))
+        numbers.append(numbers[-1] + 1)
+        times.append(times[-1] + t[i])
+        groups.append((run, not bool(is_left[i])))
+    keys = sorted(set(groups))
+    design = np.zeros((len(numbers), 1 + len(keys)))
+    design[:, 0] = numbers
+    design[np.arange(len(groups)), 1 + np.array([keys.index(g) for g in groups])] = 1
+    if len(numbers) - len(keys) < 2:  # no two events of one side in one run: nothing to fit
+        return float(60.0 / np.mean(t[valid]))
+    slope = np.linalg.lstsq(design, np.asarray(times), rcond=None)[0][0]
+    return float(60.0 / slope)
 
 
 def step_metrics(time_s: np.ndarray, events: StepEvents) -> dict[str, np.ndarray]:
@@ -59,21 +101,3 @@ def agreement_factor(events_spm: float, bounce_spm: float) -> float:
     rel = abs(events_spm - bounce_spm) / events_spm
     frac = (rel - AGREEMENT_TOLERANCE) / (DISAGREEMENT_FLOOR_AT - AGREEMENT_TOLERANCE)
     return float(1.0 - (1.0 - AGREEMENT_FLOOR) * np.clip(frac, 0.0, 1.0))
-
-
-def cadence_from_step_times_spm(step_time_s: np.ndarray) -> float:
-    """The clip's cadence: 60 / mean step time, over steps near the median step time.
-
-    Steps further than ``STEP_TIME_OUTLIER_FRACTION`` from the median are left out.
-
-    The one cadence estimator: the summaries, the report, the video and the CLI all show it.
-
-    Per-step cadences are quantised by the frame rate (21 or 22 frames at 60 fps), so
-    their median is biased; the mean step time is not.
-    """
-    t = step_time_s[np.isfinite(step_time_s)]
-    if t.size == 0:
-        return float("nan")
-    median = np.median(t)
-    inside = t[np.abs(t - median) <= STEP_TIME_OUTLIER_FRACTION * median]
-    return float(60.0 / np.mean(inside))

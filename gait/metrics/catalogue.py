@@ -96,6 +96,8 @@ CATALOGUE: dict[str, MetricInfo] = {
             FRONTAL,
             roll_sensitive=True,
             landmarks=("hip", "knee"),
+            caveat="not validated, so no verdict: on rendered runners it reads about 4 deg too small "
+            "(docs/validation.md)",
         ),
         MetricInfo(
             "knee_fppa_peak_deg",

@@ -35,7 +35,7 @@ from gait.analysis import Analysis, MetricSummary, view_family
 from gait.present import SIDE_COLOUR_HEX, format_number, format_value, view_name
 from gait.report.data import capture_checks, unit_of, write_text_atomic
 from gait.report.svg import BandEdge, StanceSeries, cadence_plot, stance_plot, steps_plot
-from gait.thresholds import DEFAULT_THRESHOLDS, ThresholdTable
+from gait.thresholds import DEFAULT_THRESHOLDS, UNVALIDATED, ThresholdTable
 from gait.video import VideoInfo
 
 #: Points across stance (0-100 %) at which traces are resampled.
@@ -142,6 +142,7 @@ def render_report_html(
         "side_colour": SIDE_COLOUR_HEX,
         "headline": _headline(analysis, advice),
         "tiles": _tiles(analysis, advice),
+        "unvalidated_shown": _unvalidated_shown(analysis),
         "video_href": _href(video_file) if video_file else None,
         "still": _still(analysis, still_bgr),
         "stance_plots": _stance_plots(analysis),
@@ -237,10 +238,20 @@ def _tiles(analysis: Analysis, advice: Sequence[AdviceItem]) -> list[dict[str, A
                 {
                     "label": shown[0].label,
                     "values": [(m.side, format_value(m.median, m.unit), m.band) for m in shown],
-                    "note": " · ".join(f"{m.side} {_steps(m.n_steps)}" for m in shown),
+                    "note": " · ".join(f"{m.side} {_steps(m.n_steps)}" for m in shown)
+                    + (" · not validated: no verdict" if key in UNVALIDATED else ""),
                 }
             )
     return tiles
+
+
+def _unvalidated_shown(analysis: Analysis) -> str:
+    """'Contralateral pelvic drop at midstance and hip adduction ...': measured here, not judged."""
+    labels = list(dict.fromkeys(m.label for m in analysis.metrics if m.key in UNVALIDATED and m.measurable))
+    if not labels:
+        return ""
+    words = [labels[0]] + [label[:1].lower() + label[1:] for label in labels[1:]]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 # ---------------------------------------------------------------------------------------------
