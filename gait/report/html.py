@@ -395,8 +395,9 @@ def _step_plots(analysis: Analysis, thresholds: ThresholdTable) -> list[dict[str
 
 def _cadence_plot(analysis: Analysis, advice: Sequence[AdviceItem]) -> dict[str, Any] | None:
     steps = analysis.steps
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cadence = np.where(steps.step_time_s > 0, 60.0 / steps.step_time_s, np.nan)
+    cadence = np.asarray(
+        steps.values.get(CADENCE_KEY, np.full(steps.n, np.nan)), float
+    )  # the engine's per step
     if not np.isfinite(cadence).any():
         return None
     time_s = steps.contact_frame / analysis.fps
