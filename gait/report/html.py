@@ -395,9 +395,8 @@ def _step_plots(analysis: Analysis, thresholds: ThresholdTable) -> list[dict[str
 
 def _cadence_plot(analysis: Analysis, advice: Sequence[AdviceItem]) -> dict[str, Any] | None:
     steps = analysis.steps
-    cadence = np.asarray(
-        steps.values.get(CADENCE_KEY, np.full(steps.n, np.nan)), float
-    )  # the engine's per step
+    # The engine's per-step cadence (60 / step time), as in steps.csv.
+    cadence = np.asarray(steps.values.get(CADENCE_KEY, np.full(steps.n, np.nan)), float)
     if not np.isfinite(cadence).any():
         return None
     time_s = steps.contact_frame / analysis.fps
