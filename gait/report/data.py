@@ -106,7 +106,7 @@ def steps_table(analysis: Analysis) -> tuple[list[str], list[list[str]]]:
     names = {k: column_name(k, unit_of(analysis, k)) for k in steps.values}
     keys = [k for k in steps.values if names[k] not in header]  # e.g. step_time_s is already there
     header += [names[k] for k in keys]
-    at_s = _frame_times(analysis, steps.contact_frame)
+    at_s = frame_times(analysis, steps.contact_frame)
     columns: list[Iterable[object]] = [
         range(1, steps.n + 1),
         steps.side,
@@ -123,8 +123,12 @@ def steps_table(analysis: Analysis) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _frame_times(analysis: Analysis, frames: np.ndarray) -> np.ndarray:
-    """Clip time of frames, from the track's timestamps when present; NaN for -1."""
+def frame_times(analysis: Analysis, frames: np.ndarray) -> np.ndarray:
+    """Clip time of frames, from the track's timestamps when present; NaN for -1.
+
+    The one conversion from frame to time in the outputs (a variable-frame-rate clip's frames
+    are not ``frame / fps`` apart).
+    """
     frames = np.asarray(frames, int)
     track = analysis.track
     if track is not None and track.n_frames:

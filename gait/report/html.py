@@ -33,7 +33,7 @@ from gait.advice import (
 )
 from gait.analysis import Analysis, MetricSummary, view_family
 from gait.present import SIDE_COLOUR_HEX, format_number, format_value, view_name
-from gait.report.data import capture_checks, unit_of, write_text_atomic
+from gait.report.data import capture_checks, frame_times, unit_of, write_text_atomic
 from gait.report.svg import BandEdge, StanceSeries, cadence_plot, stance_plot, steps_plot
 from gait.thresholds import DEFAULT_THRESHOLDS, UNVALIDATED, ThresholdTable
 from gait.video import VideoInfo
@@ -278,7 +278,7 @@ def _still(analysis: Analysis, still_bgr: np.ndarray | None) -> dict[str, str] |
     worst = analysis.worst_step
     caption = "The step with the largest value"
     if worst is not None:
-        time_s = worst.frame / analysis.fps
+        time_s = float(frame_times(analysis, np.array([worst.frame]))[0])
         caption = (
             f"Step {worst.index + 1}, {worst.side} stance, at {time_s:.2f} s: "
             f"{worst.label[:1].lower()}{worst.label[1:]} {format_value(worst.value, worst.unit)}"
@@ -399,7 +399,7 @@ def _cadence_plot(analysis: Analysis, advice: Sequence[AdviceItem]) -> dict[str,
     cadence = np.asarray(steps.values.get(CADENCE_KEY, np.full(steps.n, np.nan)), float)
     if not np.isfinite(cadence).any():
         return None
-    time_s = steps.contact_frame / analysis.fps
+    time_s = frame_times(analysis, steps.contact_frame)
     svg = cadence_plot(time_s, cadence, steps.side, CADENCE_BAND_SPM, cadence_target(advice))
     caption = (
         "Each dot is one step (60 / step time), coloured by the leg that landed; green band: "
