@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, cast, get_args
 
@@ -16,17 +17,29 @@ import click
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from gait import cache, pipeline
 from gait.advice import SYMPTOMS, headline, parse_symptoms
 from gait.analysis import Analysis, View
-from gait.batch import distinct_clips, run_batch
+from gait.batch import BATCH_CSV, ClipOutcome, analyse_batch, plan_batch
+from gait.comparison import compare as compare_visits
 from gait.errors import GaitError
 from gait.fsutil import check_output_dir, os_error_sentence
 from gait.known_answer import KnownAnswer, known_answers, load_truth
 from gait.pipeline import NEEDS, AnalyseOptions
+from gait.report.batch import shown
 from gait.thresholds import MIN_STEPS_FOR_VERDICT, UNVALIDATED
 from gait.video import probe
 
@@ -44,6 +57,23 @@ ModelOpt = Annotated[
     str,
     typer.Option(
         "--model", "-m", help="Pose model: 'full' (faster), 'heavy' (more accurate) or a .task path."
+    ),
+]
+
+
+class Backend(StrEnum):
+    """Pose runtimes (gait.pose, gait.onnx_pose)."""
+
+    mediapipe = "mediapipe"
+    onnx = "onnx"
+
+
+BackendOpt = Annotated[
+    Backend,
+    typer.Option(
+        "--backend",
+        help="Pose runtime: 'mediapipe' (default) or 'onnx' (the same networks under onnxruntime, batched;"
+        " CUDA when onnxruntime-gpu finds a GPU).",
     ),
 ]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")]
@@ -104,6 +134,7 @@ def pose(
     video: Annotated[Path, typer.Argument(help="The clip to analyse.")],
     out: OutOpt = Path("out"),
     model: ModelOpt = "full",
+    backend: BackendOpt = Backend.mediapipe,
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
     symmetric: SymmetricOpt = False,
@@ -119,6 +150,7 @@ def pose(
                 cache_dir=cache_folder(no_cache, cache_dir),
                 on_frame=on_frame,
                 symmetric=symmetric,
+                backend=backend.value,
             )
         npz, csv = pipeline.write_track(result.track, out, video.stem)
     except (GaitError, OSError) as exc:
@@ -198,6 +230,7 @@ def analyse(
     video: Annotated[Path, typer.Argument(help="The clip to analyse.")],
     out: OutOpt = Path("out"),
     model: ModelOpt = "full",
+    backend: BackendOpt = Backend.mediapipe,
     view: ViewOpt = None,
     symptoms: Annotated[str, typer.Option(help="Comma-separated: " + ", ".join(SYMPTOMS) + "; none.")] = "",
     slow: Annotated[
@@ -234,6 +267,7 @@ def analyse(
     try:
         options = AnalyseOptions(
             model=model,
+            backend=backend.value,
             view=cast(View, view),
             symptoms=symptom_codes,
             slow=slow,
@@ -266,47 +300,202 @@ def analyse(
 
 @app.command()
 def batch(
-    videos: Annotated[list[Path], typer.Argument(help="Clips to analyse.")],
+    inputs: Annotated[
+        list[str], typer.Argument(help="Clips, folders (searched recursively) or glob patterns.")
+    ],
     out: OutOpt = Path("out"),
     model: ModelOpt = "full",
+    backend: BackendOpt = Backend.mediapipe,
     workers: Annotated[int, typer.Option(min=1, help="Clips analysed at once on a local Dask cluster.")] = 1,
     scheduler: Annotated[
         str | None, typer.Option(help="Address of an existing Dask scheduler, e.g. tcp://host:8786.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Analyse every clip again, even those whose outputs are complete.")
+    ] = False,
     no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated videos.")] = False,
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
 ) -> None:
-    """Analyse many clips, one sub-folder of OUT each; the others finish when one fails."""
+    """Analyse many clips, one sub-folder of OUT each, plus OUT/batch.csv and OUT/index.html.
+
+    Exit code 0 when every clip was analysed, 1 when some failed (listed at the end), 2 for a bad
+    command line. A rerun keeps the clips whose outputs are complete; --force redoes them.
+    """
+    options = AnalyseOptions(
+        model=model,
+        backend=backend.value,
+        write_video=not no_video,
+        cache_dir=cache_folder(no_cache, cache_dir),
+    )
+    try:
+        plan = plan_batch(inputs, out)
+    except (GaitError, OSError) as exc:
+        raise fail(exc) from exc
+    for repeat, original in plan.repeats.items():
+        same_file = os.path.abspath(repeat) == os.path.abspath(original) or _same_file(repeat, original)
+        what = "is given more than once" if same_file else f"has the same content as {shown(original)}"
+        console.print(f"[dim]note:[/] {escape(shown(repeat))} {escape(what)}: analysed once.")
+    counts = {"analysed": 0, "reused": 0, "failed": 0}
+    with batch_progress(len(plan.items), per_clip=workers <= 1 and scheduler is None) as display:
+
+        def on_outcome(outcome: ClipOutcome) -> None:
+            kind = "reused" if outcome.reused else "analysed" if outcome.ok else "failed"
+            counts[kind] += 1
+            display.clip_done(outcome)
+            if not outcome.reused:
+                mark = "[green]ok[/]" if outcome.ok else "[bold red]failed[/]"
+                console.print(f"{mark} {escape(shown(outcome.video))}: {escape(outcome.message)}")
+
+        try:
+            result = analyse_batch(
+                plan,
+                out,
+                options,
+                workers=workers,
+                scheduler=scheduler,
+                force=force,
+                verbose=verbose_logs(),
+                on_outcome=on_outcome,
+                on_clip=display.clip_started,
+            )
+        except (GaitError, OSError) as exc:
+            raise fail(exc) from exc
+        except KeyboardInterrupt:
+            display.stop()
+            done = counts["analysed"] + counts["reused"]
+            console.print(
+                escape(
+                    f"Interrupted: {done} of {len(plan.items)} clips reported analysed into {out};"
+                    " clips still running wrote nothing; no batch.csv was written."
+                )
+            )
+            if not verbose_logs():
+                atexit.register(silence_stderr)  # runs before Dask's own exit hooks complain of the stop
+            raise typer.Exit(code=130) from None
+    n_ok = counts["analysed"] + counts["reused"]
+    reused = f" ({counts['reused']} reused from an earlier run)" if counts["reused"] else ""
+    console.print(
+        escape(f"{n_ok} of {len(plan.items)} clips analysed into {out}{reused}; see {out / BATCH_CSV}")
+    )
+    if result.failed:
+        console.print(f"[bold red]{len(result.failed)} failed:[/]")
+        for outcome in result.failed:
+            console.print(f"  {escape(shown(outcome.video))}: {escape(outcome.message)}")
+    raise typer.Exit(code=result.exit_code)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+class BatchDisplay:
+    """One rich display for a batch: clips done and failed with ETA, and the current clip's frames/s."""
+
+    def __init__(self, progress: Progress, n_clips: int, per_clip: bool) -> None:
+        self.progress, self.per_clip = progress, per_clip
+        self.batch = progress.add_task("clips", total=n_clips, failed=0, fps="")
+        self.clip: TaskID | None = None
+        self.failed = 0
+
+    def clip_started(self, video: Path) -> Callable[[int], None] | None:
+        """Show ``video`` as the current clip; return its per-frame callback."""
+        if not self.per_clip:
+            return None
+        if self.clip is not None:
+            self.progress.remove_task(self.clip)
+        try:
+            total = probe(video).n_frames
+        except GaitError:
+            total = None
+        self.clip = self.progress.add_task(shown(Path(video.name)), total=total, failed=None, fps="  -")
+        task = self.clip
+
+        def advance(_index: int) -> None:
+            self.progress.advance(task)
+            speed = next((t.speed for t in self.progress.tasks if t.id == task), None)
+            self.progress.update(task, fps=f"{speed:5.1f} frames/s" if speed else "  -")
+
+        return advance
+
+    def clip_done(self, outcome: ClipOutcome) -> None:
+        self.failed += not outcome.ok
+        self.progress.update(self.batch, advance=1, failed=self.failed)
+        if self.clip is not None:
+            self.progress.remove_task(self.clip)
+            self.clip = None
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+class _FailedColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        failed = task.fields.get("failed")
+        if failed is None:
+            return Text(task.fields.get("fps", ""))
+        return Text(f"{failed} failed", style="red" if failed else "dim")
+
+
+@contextlib.contextmanager
+def batch_progress(n_clips: int, per_clip: bool) -> Iterator[BatchDisplay]:
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _FailedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        yield BatchDisplay(progress, n_clips, per_clip)
+
+
+@app.command()
+def compare(
+    before: Annotated[Path, typer.Argument(help="The first visit: a clip, or a folder gait analysed.")],
+    after: Annotated[Path, typer.Argument(help="The second visit: a clip, or a folder gait analysed.")],
+    out: OutOpt = Path("out"),
+    model: ModelOpt = "full",
+    no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated videos of clips.")] = False,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
+) -> None:
+    """Compare two visits per metric and side against the detectable difference.
+
+    Writes OUT/compare.json and OUT/compare.html (clips are analysed first into OUT/before and OUT/after).
+    """
     options = AnalyseOptions(
         model=model, write_video=not no_video, cache_dir=cache_folder(no_cache, cache_dir)
     )
-    clips, repeats = distinct_clips(videos)
-    for video in repeats:
-        console.print(f"[dim]note:[/] {escape(video.name)} is given more than once: analysed once.")
-    done = failed = 0
-    outcomes = run_batch(clips, out, options, workers=workers, scheduler=scheduler, verbose=verbose_logs())
     try:
-        for outcome in outcomes:
-            done, failed = done + outcome.ok, failed + (not outcome.ok)
-            mark = "[green]ok[/]" if outcome.ok else "[bold red]failed[/]"
-            console.print(f"{mark} {escape(outcome.video.name)}: {escape(outcome.message)}")
+        check_output_dir(out)
+        result = compare_visits(before, after, out, options)
     except (GaitError, OSError) as exc:
         raise fail(exc) from exc
-    except KeyboardInterrupt:
-        outcomes.close()  # stops the cluster's clips before anything more is printed
-        console.print(
-            escape(
-                f"Interrupted: {done} of {len(clips)} clips reported analysed into {out};"
-                " clips still running wrote nothing."
-            )
+    table = Table(title="before -> after", title_justify="left")
+    for column in ("metric [unit]", "side", "before", "after", "change", "detectable", "verdict"):
+        table.add_column(
+            escape(column), justify="left" if column in ("metric [unit]", "side", "verdict") else "right"
         )
-        if not verbose_logs():
-            atexit.register(silence_stderr)  # runs before Dask's own exit hooks complain of the stop
-        raise typer.Exit(code=130) from None
-    console.print(escape(f"{done} of {len(clips)} clips analysed into {out}"))
-    if failed:
-        raise typer.Exit(code=2)
+    for m in result.metrics:
+        table.add_row(
+            escape(f"{m.label} [{m.unit}]"),
+            m.side,
+            _num(m.before),
+            _num(m.after),
+            _num(m.change, signed=True),
+            _num(m.detectable_difference),
+            escape(m.verdict + (f" ({m.reason})" if m.verdict == "not comparable" else "")),
+        )
+    console.print(table)
+    console.print(escape(f"compare: {out / 'compare.html'}, {out / 'compare.json'}"))
+
+
+def _num(value: float | None, signed: bool = False) -> str:
+    return "-" if value is None else f"{value:+.3g}" if signed else f"{value:.3g}"
 
 
 cache_app = typer.Typer(no_args_is_help=True, help="The cache of pose tracks.")

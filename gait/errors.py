@@ -35,3 +35,7 @@ class AnalysisError(GaitError):
 
 class NoPersonInTrackError(NoPersonError, AnalysisError):
     """A pose track holds too little time with a person to analyse: both kinds of error at once."""
+
+
+class InputError(GaitError):
+    """The command line names no usable input (a pattern matching nothing, a folder without clips)."""

@@ -137,6 +137,18 @@ def staged_output(
         raise
 
 
+@contextlib.contextmanager
+def locked_output_dir(out_dir: Path) -> Iterator[None]:
+    """Hold ``out_dir``'s lock (it must exist) and remove staging folders killed runs left in it.
+
+    For a caller that writes files of its own there (a batch's summary) while runs lock their own
+    sub-folders. Another run holding the lock makes this raise OutputError at once.
+    """
+    with _locked(Path(out_dir)):
+        _remove_stale_staging(Path(out_dir))
+        yield
+
+
 def discard_partial(out_dir: Path) -> None:
     """Remove the staging folders of killed runs in ``out_dir``, and ``out_dir`` itself if that empties it.
 

@@ -16,8 +16,7 @@ from gait.analysis import Analysis, View
 from gait.engine import analyse_track
 from gait.errors import AnalysisError
 from gait.fsutil import atomic_path, sha256_file, staged_output
-from gait.models import resolve_model
-from gait.pose import DEFAULT_MAX_SIDE_PX, extract_track
+from gait.pose import DEFAULT_MAX_SIDE_PX, backend_model_sha256, extract_track
 from gait.render import Annotator
 from gait.report import write_reports
 from gait.tilt import TiltEstimate, estimate_tilt
@@ -57,20 +56,34 @@ def pose_track(
     max_side_px: int = DEFAULT_MAX_SIDE_PX,
     on_frame: Callable[[int], None] | None = None,
     symmetric: bool = False,
+    backend: str = "mediapipe",
 ) -> TrackResult:
-    """The clip's pose track, from the cache when this clip, model and settings were seen before.
+    """The clip's pose track, from the cache when this clip, model, backend and settings were seen
+    before.
 
-    ``cache_dir`` None disables the cache. ``symmetric``: see :func:`gait.pose.extract_track`.
+    ``cache_dir`` None disables the cache. ``symmetric``, ``backend``: see
+    :func:`gait.pose.extract_track`.
     """
     info = probe(video)
     source_sha256 = sha256_file(video)
-    resolved = resolve_model(model)
-    settings = {"max_side_px": max_side_px} | ({"symmetric": True} if symmetric else {})
-    key = cache.cache_key(source_sha256, resolved.sha256, settings)
-    if cache_dir is not None and (hit := cache.load(cache_dir, key, source_sha256, resolved.sha256)):
+    model_sha256 = backend_model_sha256(model, backend)
+    settings = (
+        {"max_side_px": max_side_px}
+        | ({"symmetric": True} if symmetric else {})
+        | ({"backend": backend} if backend != "mediapipe" else {})
+    )
+    key = cache.cache_key(source_sha256, model_sha256, settings)
+    if cache_dir is not None and (hit := cache.load(cache_dir, key, source_sha256, model_sha256)):
         return TrackResult(hit, info, from_cache=True)
     track = extract_track(
-        video, model, max_side_px, on_frame, source_sha256=source_sha256, info=info, symmetric=symmetric
+        video,
+        model,
+        max_side_px,
+        on_frame,
+        source_sha256=source_sha256,
+        info=info,
+        symmetric=symmetric,
+        backend=backend,
     )
     if cache_dir is not None:
         cache.store(cache_dir, key, track)
@@ -114,6 +127,7 @@ class AnalyseOptions:
     """What ``gait analyse`` was asked for (picklable, so batches can ship it to Dask workers)."""
 
     model: str = "full"
+    backend: str = "mediapipe"  # or "onnx": gait.onnx_pose
     view: View | None = None
     symptoms: tuple[str, ...] = ()
     slow: int = 0  # also write a copy N times slower; 0 or 1: none
@@ -161,7 +175,12 @@ def analyse_video(
     video, out_dir = Path(video), Path(out_dir)
     with staged_output(out_dir, (video,), OUTPUT_FILES, before_publish) as staged:
         result = pose_track(
-            video, options.model, options.cache_dir, on_frame=on_frame, symmetric=options.symmetric
+            video,
+            options.model,
+            options.cache_dir,
+            on_frame=on_frame,
+            symmetric=options.symmetric,
+            backend=options.backend,
         )
         tilt = camera_tilt(video, result.track)
         analysis = analyse_track(

@@ -102,6 +102,17 @@ class PoseEstimator:
         return out
 
 
+def backend_model_sha256(model: str, backend: str) -> str:
+    """The checksum naming the networks ``backend`` runs for ``model`` (raises ModelError)."""
+    if backend == "onnx":
+        from gait.onnx_pose import model_sha256
+
+        return model_sha256(model)
+    if backend != "mediapipe":
+        raise ModelError(f"Pose backend {backend!r} is neither 'mediapipe' nor 'onnx'.")
+    return resolve_model(model).sha256
+
+
 def _mirror_partner(name: str) -> str:
     for a, b in (("left", "right"), ("right", "left")):
         if a in name:
@@ -139,10 +150,16 @@ class SymmetricEstimator:
         flipped = self._mirrored.detect(np.ascontiguousarray(bgr[:, ::-1]), time_s)[MIRROR_INDEX]
         flipped[:, 0] = 1.0 - flipped[:, 0]  # normalised x
         flipped[:, 4] = -flipped[:, 4]  # world x (m)
-        both = np.stack([plain, flipped])
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a frame where neither pass found anyone
-            return np.nanmean(both, axis=0).astype(np.float32)
+        return average_with_mirror(plain, flipped)
+
+
+def average_with_mirror(plain: np.ndarray, mirrored: np.ndarray) -> np.ndarray:
+    """The mean of detections and their mirror pass's (already flipped back and side-swapped);
+    where only one found the person, that one."""
+    both = np.stack([plain, mirrored])
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a frame where neither pass found anyone
+        return np.nanmean(both, axis=0).astype(np.float32)
 
 
 def track_from_detections(
@@ -195,30 +212,44 @@ def extract_track(
     source_sha256: str | None = None,
     info: VideoInfo | None = None,
     symmetric: bool = False,
+    backend: str = "mediapipe",
 ) -> PoseTrack:
     """Pose landmarks of every frame of a clip (``info``: its probe, if the caller already has it).
 
     ``symmetric``: average each frame's landmarks with those of its mirror image
-    (:class:`SymmetricEstimator`), at twice the inference cost.
+    (:class:`SymmetricEstimator`), at twice the inference cost. ``backend`` "onnx" runs the same
+    networks under onnxruntime (gait.onnx_pose) instead of MediaPipe; there the mirror image of each
+    frame's crop goes through the landmark network in the same call.
 
     Raises NoPersonError when nobody is found in any frame, VideoError for unreadable input,
     ModelError for a missing or corrupt model.
     """
     path = Path(path)
     info = info or probe(path)
-    resolved = resolve_model(model)
-    estimator_type = SymmetricEstimator if symmetric else PoseEstimator
-    with estimator_type(resolved, max_side_px) as estimator:
-        detections, time_s, cuts = detect_frames(iter_frames(path, info), estimator, on_frame)
+    if backend == "onnx":
+        from gait.onnx_pose import OnnxPoseEstimator
+
+        tracked = OnnxPoseEstimator(model, max_side_px).track(iter_frames(path, info), on_frame, symmetric)
+        detections, time_s, cuts = tracked.detections, tracked.time_s, tracked.cut_frames
+        if tracked.mirrored is not None:
+            detections = average_with_mirror(detections, tracked.mirrored)
+        model_name, model_sha256 = model, backend_model_sha256(model, backend)
+    else:
+        resolved = resolve_model(model)
+        estimator_type = SymmetricEstimator if symmetric else PoseEstimator
+        with estimator_type(resolved, max_side_px) as estimator:
+            detections, time_s, cuts = detect_frames(iter_frames(path, info), estimator, on_frame)
+        model_name, model_sha256 = resolved.name, resolved.sha256
     meta = {
         "max_side_px": max_side_px,
         "symmetric": symmetric,
-        "model_sha256": resolved.sha256,
+        "backend": backend,
+        "model_sha256": model_sha256,
         "rotation_deg": info.rotation_deg,
         "cut_frames": cuts,
     }
     track = track_from_detections(
-        detections, time_s, info, source_sha256 or sha256_file(path), resolved.name, meta
+        detections, time_s, info, source_sha256 or sha256_file(path), model_name, meta
     )
     if not track.person_found.any():
         raise NoPersonError(

@@ -1,0 +1,248 @@
+"""gait compare: changes judged against the detectable difference (issue 14)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from gait.cli import app
+from gait.comparison import (
+    BENCH_GROUPS,
+    BENCH_STEP_SD,
+    COMPARE_SCHEMA,
+    compare,
+    compare_summaries,
+    detectable_difference,
+)
+from gait.errors import InputError
+from gait.pipeline import AnalyseOptions
+from gait.thresholds import UNVALIDATED
+from tests.conftest import real_clip
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+COMPARE_KEYS = {"key", "side", "unit", "before", "after", "change", "detectable_difference", "verdict"}
+
+
+def metric(key: str, value: float, side: str = "left", unit: str = "deg", steps: int = 10, iqr: float = 1.0,
+           confidence: float = 0.9, measurable: bool = True) -> dict[str, Any]:  # fmt: skip
+    return {
+        "key": key, "label": key, "side": side, "unit": unit, "value": value, "q1": value - iqr / 2,
+        "q3": value + iqr / 2, "iqr": iqr, "steps_used": steps, "confidence": confidence,
+        "measurable": measurable, "reason": "" if measurable else "not measurable in a side view",
+    }  # fmt: skip
+
+
+def summary(view: str, *metrics: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "view": {"view": view},
+        "steps": {"total": 20},
+        "metrics": list(metrics),
+        "clip": {"file": "x.mp4"},
+    }
+
+
+def verdicts(before: dict[str, Any], after: dict[str, Any]) -> dict[str, str]:
+    return {m.key: m.verdict for m in compare_summaries(before, after)}
+
+
+def test_a_5_deg_change_is_real_and_1_deg_is_noise_for_a_judged_angle() -> None:
+    key = "shank_angle_ic_deg"  # banded, higher is worse, 3 deg floor (Dingenen 2018)
+    before = summary("side_right", metric(key, 8.0))
+    assert verdicts(before, summary("side_right", metric(key, 13.0))) == {key: "worse"}
+    assert verdicts(before, summary("side_right", metric(key, 3.0))) == {key: "improved"}
+    assert verdicts(before, summary("side_right", metric(key, 9.0))) == {key: "within noise"}
+
+
+def test_frontal_angle_changes_are_never_called_real() -> None:
+    """They have not passed the bench: 5 deg more pelvic drop is 'not validated', not 'worse'."""
+    keys = (
+        "pelvic_drop_midstance_deg",
+        "pelvic_drop_peak_deg",
+        "hip_adduction_peak_deg",
+        "femoral_adduction_peak_deg",
+    )
+    assert set(keys) == UNVALIDATED
+    before = summary("rear", *(metric(k, 2.0, iqr=0.2) for k in keys))
+    for delta in (5.0, 1.0, -5.0):
+        after = summary("rear", *(metric(k, 2.0 + delta, iqr=0.2) for k in keys))
+        changes = compare_summaries(before, after)
+        assert {m.verdict for m in changes} == {"not validated"}
+        assert all(m.change == pytest.approx(delta) for m in changes)
+
+
+def test_direction_and_units_follow_the_metric() -> None:
+    before = summary(
+        "side_right",
+        metric("cadence_steps_per_min", 160.0, side="both", unit="steps/min", iqr=2.0, steps=30),
+        metric("overstride_leg_lengths", 0.35, unit="leg lengths", iqr=0.02, steps=12),
+        metric("knee_flexion_ic_deg", 10.0, iqr=1.0, steps=12),
+    )
+    after = summary(
+        "side_right",
+        metric("cadence_steps_per_min", 170.0, side="both", unit="steps/min", iqr=2.0, steps=30),
+        metric("overstride_leg_lengths", 0.20, unit="leg lengths", iqr=0.02, steps=12),
+        metric("knee_flexion_ic_deg", 20.0, iqr=1.0, steps=12),
+    )
+    assert verdicts(before, after) == {
+        "cadence_steps_per_min": "improved",  # lower is the concern
+        "overstride_leg_lengths": "improved",
+        "knee_flexion_ic_deg": "changed",  # no agreed better direction
+    }
+
+
+def test_not_comparable_views_steps_confidence() -> None:
+    key = "shank_angle_ic_deg"
+    before = summary("side_right", metric(key, 8.0))
+    assert verdicts(before, summary("side_left", metric(key, 15.0))) == {key: "not comparable"}
+    assert verdicts(before, summary("side_right", metric(key, 15.0, steps=4))) == {key: "not comparable"}
+    assert verdicts(before, summary("side_right", metric(key, 15.0, confidence=0.3))) == {
+        key: "not comparable"
+    }
+    (change,) = compare_summaries(before, summary("side_right", metric(key, 15.0, steps=4)))
+    assert "too few steps after (4, 7 needed)" in change.reason and change.detectable_difference is None
+
+
+def test_detectable_difference_grows_with_spread_and_shrinks_with_steps() -> None:
+    key, unit = "overstride_leg_lengths", "leg lengths"
+    narrow = detectable_difference(
+        key, "side", metric(key, 0, unit=unit, iqr=0.05), metric(key, 0, unit=unit, iqr=0.05)
+    )
+    wide = detectable_difference(
+        key, "side", metric(key, 0, unit=unit, iqr=0.4), metric(key, 0, unit=unit, iqr=0.4)
+    )
+    many = detectable_difference(
+        key,
+        "side",
+        metric(key, 0, unit=unit, iqr=0.4, steps=40),
+        metric(key, 0, unit=unit, iqr=0.4, steps=40),
+    )
+    assert narrow < wide and many < wide
+    # a clip that looks steadier than the bench can measure is held to the bench's per-step error
+    steady = detectable_difference(
+        key, "side", metric(key, 0, unit=unit, iqr=0.0), metric(key, 0, unit=unit, iqr=0.0)
+    )
+    assert steady == pytest.approx(1.96 * 2**0.5 * 1.2533 * BENCH_STEP_SD[("side", key)] / 10**0.5)
+    # published floors: cadence never below 3 steps/min
+    cad = "cadence_steps_per_min"
+    assert (
+        detectable_difference(
+            cad, "rear", metric(cad, 170, iqr=0, steps=99), metric(cad, 170, iqr=0, steps=99)
+        )
+        == 3.0
+    )
+
+
+def test_bench_uncertainties_are_the_bench_results() -> None:
+    """The per-step error SDs compare uses are those of docs/validation-results.json (full model)."""
+    errors: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for clip in json.loads((DOCS / "validation-results.json").read_text()):
+        for pair in clip["pairs"]:
+            if clip["model"] == "full" and pair["measured"] is not None and pair["true"] is not None:
+                errors[(clip["group"], pair["key"])].append(pair["measured"] - pair["true"])
+    for (family, key), sd in BENCH_STEP_SD.items():
+        assert statistics.stdev(errors[(BENCH_GROUPS[family], key)]) == pytest.approx(sd, abs=0.001), (
+            family,
+            key,
+        )
+
+
+def test_compare_refuses_a_folder_without_summary(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    with pytest.raises(InputError, match=r"holds no summary\.json"):
+        compare(tmp_path / "a", tmp_path / "a", tmp_path / "out")
+    result = CliRunner().invoke(
+        app, ["compare", str(tmp_path / "a"), str(tmp_path / "a"), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2 and "holds no summary.json" in " ".join(result.stderr.split())
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.fixture(scope="module")
+def sample_compared(
+    small_sample: Path, tmp_path_factory: pytest.TempPathFactory, pose_cache_dir: Path
+) -> Path:
+    """``gait compare SAMPLE SAMPLE``: two clips, so each is analysed first."""
+    out = tmp_path_factory.mktemp("compare") / "out"
+    args = [
+        "compare",
+        str(small_sample),
+        str(small_sample),
+        "--out",
+        str(out),
+        "--cache-dir",
+        str(pose_cache_dir),
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def check_same_clip(data: dict[str, Any]) -> None:
+    assert data["schema"] == COMPARE_SCHEMA and {"before", "after", "metrics"} <= set(data)
+    assert all(set(m) >= COMPARE_KEYS for m in data["metrics"])
+    measured = [m for m in data["metrics"] if m["before"] is not None]
+    assert measured and all(m["change"] == 0 for m in measured)
+    assert {m["verdict"] for m in measured} <= {"within noise", "not validated", "not comparable"}
+    assert any(m["verdict"] == "within noise" for m in measured)
+    assert all(
+        m["verdict"] in ("not validated", "not comparable") for m in measured if m["key"] in UNVALIDATED
+    )
+
+
+def test_same_clip_twice_is_all_within_noise(sample_compared: Path) -> None:
+    data = json.loads((sample_compared / "compare.json").read_text())
+    check_same_clip(data)
+    assert {p.name for p in sample_compared.iterdir()} == {"before", "after", "compare.json", "compare.html"}
+    html = (sample_compared / "compare.html").read_text()
+    assert (
+        '<video src="before/annotated.mp4#t=0.5"' in html and '<video src="after/annotated.mp4#t=0.5"' in html
+    )
+    assert "http" not in html.replace("http-equiv", "")  # nothing fetched from the network
+
+
+@pytest.mark.realclip
+def test_real_clips_compared(tmp_path: Path, pose_cache_dir: Path) -> None:
+    """A real side-view clip against itself, and against another clip with too few steps for a verdict."""
+    treadmill, walk = (
+        real_clip("mhuang24_IMG_5396.mp4"),
+        real_clip("watcharapol28_gait_normal_01_walk_side.mp4"),
+    )
+    options = AnalyseOptions(write_video=False, cache_dir=pose_cache_dir)
+    same = compare(treadmill, treadmill, tmp_path / "same", options)
+    check_same_clip(same.to_dict())
+    assert any(m.key == "cadence_steps_per_min" and m.verdict == "within noise" for m in same.metrics)
+    other = compare(tmp_path / "same" / "before", walk, tmp_path / "other", options)
+    measured = [m for m in other.metrics if m.before is not None and m.after is not None]
+    assert measured and all(m.change != 0 for m in measured if m.key == "cadence_steps_per_min")
+    assert all(m.verdict == "not comparable" and "too few steps after" in m.reason for m in measured)
+
+
+@pytest.mark.browser
+def test_compare_page_in_chromium(sample_compared: Path, tmp_path: Path) -> None:
+    from tests.test_report import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="python playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto((sample_compared / "compare.html").as_uri())
+        page.wait_for_function("document.querySelectorAll('video')[1].readyState >= 1", timeout=15_000)
+        durations = page.evaluate("Array.from(document.querySelectorAll('video'), v => v.duration)")
+        rows = page.locator("tbody tr").count()
+        plots = page.locator(".plot svg").count()
+        browser.close()
+    data = json.loads((sample_compared / "compare.json").read_text())
+    assert not errors, errors
+    assert durations == [pytest.approx(8.0, rel=0.05)] * 2
+    assert rows == len(data["metrics"]) and plots == sum(m["side"] == "both" for m in data["metrics"])

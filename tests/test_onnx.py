@@ -1,0 +1,278 @@
+"""The onnx pose backend: its numpy glue on known answers, the converted networks, and agreement with
+MediaPipe and with the bench's exact truth on a short committed clip."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from gait import onnx_pose as ox
+from gait import pipeline
+from gait.cli import app
+from gait.models import MODELS_DIR, resolve_model
+from gait.pose import PoseEstimator, backend_model_sha256, detect_frames
+from gait.track import LANDMARK_INDEX
+from gait.video import iter_frames, probe
+
+from .conftest import excerpt, real_clip
+
+BENCH = Path(__file__).parent / "data" / "bench"
+#: Hips, knees and ankles: the landmarks gait's metrics rest on.
+LEGS = [LANDMARK_INDEX[f"{s}_{j}"] for j in ("hip", "knee", "ankle") for s in ("left", "right")]
+#: Bench truth names of the same joints, in the same order.
+TRUTH_LEGS = [f"{j}.{s}" for j in ("hip", "knee", "ankle") for s in ("left", "right")]
+
+
+# --- the numpy glue, on answers known before the code runs ---------------------------------------
+
+
+def test_detector_anchors_follow_the_ssd_layout() -> None:
+    anchors = ox.ssd_anchors()
+    assert anchors.shape == (2254, 2)  # 28*28*2 + 14*14*2 + 7*7*6
+    np.testing.assert_allclose(anchors[0], [0.5 / 28, 0.5 / 28])
+    np.testing.assert_allclose(anchors[1], anchors[0])  # two anchors per cell of the first layer
+    np.testing.assert_allclose(anchors[2], [1.5 / 28, 0.5 / 28])  # x varies fastest
+    np.testing.assert_allclose(anchors[-1], [6.5 / 7, 6.5 / 7])
+
+
+def test_region_is_upright_square_through_hip_and_scale_point() -> None:
+    upright = ox.region_from_keypoints(np.array([100.0, 200.0]), np.array([100.0, 100.0]))
+    assert (upright.cx_px, upright.cy_px) == (100.0, 200.0)
+    assert upright.side_px == pytest.approx(2 * 100 * 1.25)
+    assert upright.rotation_rad == pytest.approx(0.0)
+    lying = ox.region_from_keypoints(np.array([100.0, 200.0]), np.array([180.0, 200.0]))
+    assert lying.rotation_rad == pytest.approx(math.pi / 2)  # head to the right: turned clockwise
+    assert lying.side_px == pytest.approx(2 * 80 * 1.25)
+
+
+def test_crop_and_projection_are_the_same_map() -> None:
+    region = ox.Region(300.0, 200.0, 160.0, math.radians(30))
+    matrix = ox.crop_matrix(region, 256)
+    corners = np.array([[0.0, 0.0], [256.0, 0.0], [128.0, 128.0], [256.0, 256.0]])
+    via_matrix = corners @ matrix[:, :2].T + matrix[:, 2]
+    np.testing.assert_allclose(via_matrix, ox.to_image_px(corners / 256, region), atol=1e-9)
+    np.testing.assert_allclose(via_matrix[2], [300.0, 200.0])  # the crop's centre is the region's
+    assert np.linalg.norm(via_matrix[1] - via_matrix[0]) == pytest.approx(160.0)
+
+
+def test_crop_puts_a_marked_pixel_where_the_projection_says() -> None:
+    image = np.zeros((400, 600, 3), np.uint8)
+    image[150, 340] = 255  # x 340, y 150
+    region = ox.Region(320.0, 180.0, 128.0, math.radians(-20))
+    crop = ox.crop(image, region, 128).max(axis=2)
+    v, u = np.unravel_index(np.argmax(crop), crop.shape)
+    back = ox.to_image_px(np.array([u, v]) / 128.0, region)
+    assert np.linalg.norm(back - [340, 150]) < 1.5
+
+
+def test_heatmap_refinement_moves_to_the_weighted_peak_only_when_confident() -> None:
+    heatmap = np.full((1, 64, 64, 2), -20.0, np.float32)
+    heatmap[0, 10, 20:23, 0] = [2.0, 6.0, 2.0]  # peak at column 21, row 10, symmetric weights
+    xy = np.array([[[21.7 / 64, 11.2 / 64], [40 / 64, 40 / 64]]])
+    out = ox.refine_from_heatmap(xy, heatmap)
+    # MediaPipe's convention: cell index without a half-cell offset
+    np.testing.assert_allclose(out[0, 0], [21 / 64, 10 / 64], atol=1e-6)
+    np.testing.assert_allclose(out[0, 1], xy[0, 1])  # channel 1 has no confident cell: unchanged
+    far = np.array([[[40 / 64, 40 / 64], [0.5, 0.5]]])
+    np.testing.assert_allclose(ox.refine_from_heatmap(far, heatmap), far)  # peak outside the window
+
+
+def test_weighted_nms_merges_overlapping_boxes_by_score() -> None:
+    raw = np.zeros((2254, 12), np.float32)
+    scores = np.full(2254, -10.0, np.float32)
+    a, b, far = 100, 101, 1512  # a and b share an anchor centre; far is in the opposite corner
+    raw[[a, b, far], 2:4] = 50.0  # 50 px boxes
+    raw[a, 4:8] = [0, 0, 0, -44.8]  # hip centre on the anchor, scale point 0.2 above
+    raw[b, 4:8] = [22.4, 0, 22.4, -44.8]  # everything 0.1 to the right
+    scores[a], scores[b], scores[far] = math.log(0.9 / 0.1), math.log(0.6 / 0.4), 0.0
+    score, keypoints = ox.decode_detection(raw, scores)
+    assert score == pytest.approx(0.9)
+    anchor = ox.ssd_anchors()[a]
+    shift = 0.6 / 1.5 * 0.1  # weights 0.9 and 0.6; the far box (score 0.5) overlaps neither
+    np.testing.assert_allclose(keypoints[0], anchor + np.array([shift, 0.0]), atol=1e-6)
+    np.testing.assert_allclose(keypoints[1], anchor + np.array([shift, -0.2]), atol=1e-6)
+    assert ox.decode_detection(raw, np.full(2254, -1.0, np.float32)) is None
+
+
+def test_one_euro_follows_mediapipe_start_and_reset_rules() -> None:
+    values = np.array([[0.0], [10.0], [10.0], [np.nan], [50.0], [60.0]])
+    time_ms = np.array([0, 33, 67, 100, 133, 167])
+    out = ox.one_euro(values, time_ms, np.ones(6), ox.OneEuro(1.0, 0.0))
+    assert out[0, 0] == 0.0  # the frame at 0 ms passes through
+    assert out[1, 0] == 10.0  # the first filtered frame starts the filter
+    assert out[2, 0] == 10.0  # no change: stays
+    assert np.isnan(out[3, 0])
+    assert out[4, 0] == 50.0  # restarted after the frame without a person
+    alpha = 1 / (1 + 1 / (2 * math.pi * 1.0) * (1000 / 34))  # beta 0: cut-off = min cut-off
+    assert out[5, 0] == pytest.approx(50 + alpha * 10)
+
+
+def test_visibility_low_pass_restarts_after_a_gap() -> None:
+    out = ox.low_pass(np.array([1.0, 0.0, np.nan, 0.0, 1.0]), 0.1)
+    np.testing.assert_allclose(out, [1.0, 0.9, np.nan, 0.0, 0.1])
+
+
+def test_mirror_index_swaps_sides_and_keeps_the_middle() -> None:
+    assert ox.MIRROR_INDEX[LANDMARK_INDEX["nose"]] == LANDMARK_INDEX["nose"]
+    assert ox.MIRROR_INDEX[LANDMARK_INDEX["left_hip"]] == LANDMARK_INDEX["right_hip"]
+    assert ox.MIRROR_INDEX[LANDMARK_INDEX["right_foot_index"]] == LANDMARK_INDEX["left_foot_index"]
+    assert sorted(ox.MIRROR_INDEX) == list(range(33))
+
+
+def test_cuda_is_chosen_only_when_the_runtime_offers_it() -> None:
+    assert ox.choose_providers(["CPUExecutionProvider"]) == ["CPUExecutionProvider"]
+    gpu_build = ["TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider"]
+    assert ox.choose_providers(gpu_build) == ["CUDAExecutionProvider", "CPUExecutionProvider"]
+
+
+# --- the converted networks ----------------------------------------------------------------------
+
+
+def test_onnx_files_match_pinned_checksums_and_the_readme() -> None:
+    readme = (MODELS_DIR / "README.md").read_text()
+    for file_name, expected in ox.ONNX_MODELS.values():
+        data = (MODELS_DIR / file_name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == expected, file_name
+        assert expected in readme and file_name in readme
+    assert sum((MODELS_DIR / f).stat().st_size for f, _ in ox.ONNX_MODELS.values()) < 41e6
+
+
+def test_backends_have_distinct_model_checksums_and_bad_names_fail() -> None:
+    assert backend_model_sha256("full", "onnx") != backend_model_sha256("full", "mediapipe")
+    assert backend_model_sha256("full", "onnx") != backend_model_sha256("heavy", "onnx")
+    with pytest.raises(ox.ModelError, match="'full' or 'heavy'"):
+        backend_model_sha256(str(resolve_model("full").path), "onnx")
+
+
+def test_a_batch_gives_what_each_crop_gives_alone() -> None:
+    estimator = ox.OnnxPoseEstimator("full", threads=1)
+    frames = list(itertools.islice(iter_frames(BENCH / "rear_roll3_30fps.mp4"), 0, 30, 10))
+    images = [estimator.working_image(f.bgr) for f in frames]
+    region = estimator.detect_region(images[0])
+    assert region is not None
+    together = estimator.landmarks(images, region).detections
+    alone = np.concatenate([estimator.landmarks([im], region).detections for im in images])
+    np.testing.assert_allclose(together, alone, atol=1e-4)
+
+
+def test_mirrored_crops_find_the_same_legs_on_the_right_sides() -> None:
+    estimator = ox.OnnxPoseEstimator("full", threads=1)
+    frame = next(iter_frames(BENCH / "rear_roll3_30fps.mp4"))
+    image = estimator.working_image(frame.bgr)
+    region = estimator.detect_region(image)
+    assert region is not None
+    result = estimator.landmarks([image], region, mirror=True)
+    assert result.mirrored is not None
+    size = np.array(image.shape[1::-1])
+    direct, mirrored = result.detections[0, LEGS, :2] * size, result.mirrored[0, LEGS, :2] * size
+    same_side = np.linalg.norm(direct - mirrored, axis=1)
+    swapped = np.linalg.norm(direct - mirrored[[1, 0, 3, 2, 5, 4]], axis=1)
+    assert np.median(same_side) < 6, same_side
+    assert np.all(same_side < swapped), (same_side, swapped)
+
+
+def test_cli_refuses_an_unknown_backend() -> None:
+    result = CliRunner().invoke(app, ["pose", str(BENCH / "rear_roll3_30fps.mp4"), "--backend", "tflite"])
+    assert result.exit_code == 2
+
+
+def test_cache_keeps_the_backends_apart(tmp_path: Path) -> None:
+    clip = excerpt(BENCH / "rear_roll3_30fps.mp4", tmp_path / "short.mp4", stop=20)
+    cache_dir = tmp_path / "cache"
+    first = pipeline.pose_track(clip, "full", cache_dir, backend="onnx")
+    again = pipeline.pose_track(clip, "full", cache_dir, backend="onnx")
+    other = pipeline.pose_track(clip, "full", cache_dir, backend="mediapipe")
+    assert (first.from_cache, again.from_cache, other.from_cache) == (False, True, False)
+    assert first.track.meta["backend"] == "onnx" and other.track.meta["backend"] == "mediapipe"
+    assert len(list(cache_dir.glob("*.npz"))) == 2
+    np.testing.assert_array_equal(again.track.xy_px, first.track.xy_px)
+
+
+def test_symmetric_onnx_track_averages_each_crop_with_its_mirror(tmp_path: Path) -> None:
+    clip = excerpt(BENCH / "rear_roll3_30fps.mp4", tmp_path / "short.mp4", stop=10)
+    tracked = ox.OnnxPoseEstimator("full").track(iter_frames(clip), mirror=True)
+    assert tracked.mirrored is not None
+    symmetric = pipeline.pose_track(clip, "full", None, symmetric=True, backend="onnx").track
+    expected = (tracked.detections[:, :, :2] + tracked.mirrored[:, :, :2]) / 2
+    np.testing.assert_allclose(symmetric.xy_px, expected * symmetric.frame_size_px, rtol=1e-5)
+    assert symmetric.meta["symmetric"] and symmetric.meta["backend"] == "onnx"
+
+
+def test_cli_pose_runs_the_onnx_backend(tmp_path: Path) -> None:
+    clip = excerpt(BENCH / "rear_roll3_30fps.mp4", tmp_path / "short.mp4", stop=10)
+    result = CliRunner().invoke(
+        app, ["pose", str(clip), "--out", str(tmp_path / "out"), "--backend", "onnx", "--no-cache"]
+    )
+    assert result.exit_code == 0, result.output
+    with np.load(tmp_path / "out" / "short.pose.npz") as npz:
+        assert npz["xy_px"].shape == (10, 33, 2) and not np.isnan(npz["xy_px"]).any()
+
+
+# --- agreement with MediaPipe and with the truth, on a committed bench clip -----------------------
+
+
+def leg_distances_px(a: np.ndarray, b: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """(frames, 6) pixel distances between two (frames, 33, >=2) normalised detections' legs."""
+    return np.linalg.norm((a[:, LEGS, :2] - b[:, LEGS, :2]) * size, axis=-1)
+
+
+@pytest.fixture(scope="module")
+def bench_pair() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """MediaPipe and onnx (frame by frame, and in batches of up to 8) detections of the first 60
+    frames of a bench clip, its size, its truth."""
+    clip = BENCH / "rear_roll3_30fps.mp4"
+    info = probe(clip)
+    with PoseEstimator(resolve_model("full")) as estimator:
+        mp_det, _, _ = detect_frames(itertools.islice(iter_frames(clip, info), 60), estimator)
+    onnx_det = ox.OnnxPoseEstimator("full", batch_size=1).track(itertools.islice(iter_frames(clip, info), 60))
+    batched = ox.OnnxPoseEstimator("full", batch_size=8).track(itertools.islice(iter_frames(clip, info), 60))
+    truth = json.loads(clip.with_suffix(".truth.json").read_text())["per_frame"]["landmarks_px"]
+    truth_px = np.stack([np.asarray(truth[name], float)[:60] for name in TRUTH_LEGS], axis=1)
+    size = np.array([info.width_px, info.height_px], float)
+    return mp_det, onnx_det.detections, batched.detections, size, truth_px
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["frame-by-frame", "batches-of-8"])
+def test_onnx_landmarks_agree_with_mediapipe(bench_pair: tuple[np.ndarray, ...], batched: bool) -> None:
+    mp_det, onnx_det, batched_det, size, _ = bench_pair
+    onnx_det = batched_det if batched else onnx_det
+    assert np.array_equal(np.isnan(mp_det[:, 0, 0]), np.isnan(onnx_det[:, 0, 0]))  # same frames found
+    distance = leg_distances_px(mp_det, onnx_det, size)
+    assert np.median(distance) < 3.0 and np.percentile(distance, 95) < 12.0, (
+        np.median(distance),
+        np.percentile(distance, 95),
+    )
+    np.testing.assert_allclose(onnx_det[:, LEGS, 2], mp_det[:, LEGS, 2], atol=0.05)  # visibility
+
+
+def test_onnx_is_as_close_to_the_truth_as_mediapipe(bench_pair: tuple[np.ndarray, ...]) -> None:
+    mp_det, onnx_det, _, size, truth_px = bench_pair
+    mp_error = np.linalg.norm(mp_det[:, LEGS, :2] * size - truth_px, axis=-1)
+    onnx_error = np.linalg.norm(onnx_det[:, LEGS, :2] * size - truth_px, axis=-1)
+    assert abs(np.median(onnx_error) - np.median(mp_error)) < 1.5, (
+        np.median(onnx_error),
+        np.median(mp_error),
+    )
+
+
+@pytest.mark.realclip
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap (models/README.md): on this 1080x1920 side-view clip the two backends differ by"
+    " about 8 px median from the first frame, and a leg swap in one of them gives 300-500 px outliers",
+)
+def test_onnx_agrees_with_mediapipe_on_a_real_treadmill_clip() -> None:
+    clip = real_clip("mhuang24_IMG_5396.mp4")
+    info = probe(clip)
+    with PoseEstimator(resolve_model("full")) as estimator:
+        mp_det, _, _ = detect_frames(itertools.islice(iter_frames(clip, info), 90), estimator)
+    onnx_det = ox.OnnxPoseEstimator("full").track(itertools.islice(iter_frames(clip, info), 90)).detections
+    distance = leg_distances_px(mp_det, onnx_det, np.array([info.width_px, info.height_px], float))
+    assert np.nanmedian(distance) < 3.0 and np.nanpercentile(distance, 95) < 12.0
