@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gait.analysis import Finding, MetricSummary
+from gait.metrics.catalogue import CADENCE_KEY
+from gait.present import format_value
 
 #: What an advice item is, which decides where the report shows it. "action": what to do about
 #: reported warning signs (leads the report); "urgent" / "red_flag": the list of warning signs.
@@ -81,17 +83,12 @@ HIP_CONTROL_PREFIXES = ("pelvic_drop", "hip_adduction", "femoral_adduction")
 STRIDE_CODES = frozenset({"overstriding", "shank_angle_high", "cadence_low"})
 #: Finding code of a left-right difference; its metric_key says which metric.
 ASYMMETRY_CODE = "asymmetry"
-#: Metric key of the clip's cadence, steps per minute.
-CADENCE_KEY = "cadence_steps_per_min"
 #: The cadence band the source article recommends, steps/min.
 CADENCE_BAND_SPM = (170, 180)
 #: The personal cadence change studied in step-rate interventions: +5 %, then +10 %.
 CADENCE_STEP_UP = (0.05, 0.10)
 #: Pain sites whose programme trains the hip abductors (the sit-bone programme does not).
 ABDUCTOR_SITES = frozenset({"side-of-hip", "buttock"})
-
-#: Decimal places used when a value of this unit is written out.
-UNIT_DIGITS: dict[str, int] = {"deg": 1, "steps/min": 0, "%": 0, "s": 2, "leg lengths": 2}
 
 NOT_A_DIAGNOSIS = (
     "This report is not a diagnosis. It estimates joint positions from a single video with a pose "
@@ -156,20 +153,6 @@ class Headline:
     title: str
     alarm: bool
     lead: AdviceItem | None
-
-
-def format_value(value: float, unit: str) -> str:
-    """A value with its unit for a sentence: ``6.1°``, ``164 steps/min``, ``0.18 leg lengths``."""
-    if not math.isfinite(value):
-        return "n/a"
-    text = format_number(value, unit)
-    return f"{text}°" if unit == "deg" else f"{text} {unit}".rstrip()
-
-
-def format_number(value: float, unit: str) -> str:
-    """The number alone, with the decimals used for ``unit`` (``-0.0`` is written ``0.0``)."""
-    digits = UNIT_DIGITS.get(unit, 2)
-    return f"{round(value, digits) + 0.0:.{digits}f}"
 
 
 def parse_symptoms(values: Iterable[str]) -> frozenset[str]:

@@ -19,6 +19,19 @@ from gait.track import PoseTrack
 View = Literal["rear", "front", "side_left", "side_right", "oblique"]
 #: Stance-leg side of a step, or "both" for a summary over both sides.
 Side = Literal["left", "right", "both"]
+#: Views that look along the running direction: frontal-plane angles (pelvic drop, hip adduction).
+FRONTAL_VIEWS: frozenset[str] = frozenset({"rear", "front"})
+#: Views across the running direction: sagittal measures (overstride, shank angle, knee flexion).
+SIDE_VIEWS: frozenset[str] = frozenset({"side_left", "side_right"})
+#: A classified view at least this sure is taken as it is (and can contradict a forced --view).
+VIEW_SURE = 0.6
+#: Below this the view is a guess: the report marks it poor.
+VIEW_UNSURE = 0.4
+
+
+def view_family(view: str) -> Literal["frontal", "side", ""]:
+    """``"frontal"`` for rear and front views, ``"side"`` for side views, ``""`` otherwise (oblique)."""
+    return "frontal" if view in FRONTAL_VIEWS else "side" if view in SIDE_VIEWS else ""
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,17 @@ class ViewEstimate:
     confidence: float  # 0-1
     reason: str
     overridden: bool = False  # True when the user forced it with --view
+
+    @property
+    def certainty(self) -> Literal["high", "moderate", "low"]:
+        """The confidence in words, by :data:`VIEW_SURE` and :data:`VIEW_UNSURE`."""
+        return (
+            "high"
+            if self.confidence >= VIEW_SURE
+            else "moderate"
+            if self.confidence >= VIEW_UNSURE
+            else "low"
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,6 +68,7 @@ class Steps:
     contact_frame: np.ndarray  # int
     midstance_frame: np.ndarray  # int
     toe_off_frame: np.ndarray  # int, -1 when not detectable in this view
+    stance_end_frame: np.ndarray  # int, last frame of stance (toe-off, or where the foot starts to rise)
     end_frame: np.ndarray  # int, the next contralateral contact (end of the step)
     contact_time_s: np.ndarray  # float
     step_time_s: np.ndarray  # float
@@ -57,7 +82,7 @@ class Steps:
     def empty(cls) -> Steps:
         i = np.zeros(0, int)
         f = np.zeros(0, float)
-        return cls(np.zeros(0, "<U5"), i, i, i, i, f, f, {})
+        return cls(np.zeros(0, "<U5"), i, i, i, i, i, f, f, {})
 
 
 @dataclass(frozen=True)
@@ -101,6 +126,19 @@ class Finding:
     message: str  # one sentence for a runner, with the number, unit and step count
 
 
+@dataclass(frozen=True)
+class WorstStep:
+    """The step whose value of ``key`` is the most extreme credible one: the still the outputs show."""
+
+    index: int  # row in Analysis.steps
+    frame: int  # the frame to show: midstance for stance metrics, contact for contact metrics
+    side: str
+    key: str
+    value: float
+    unit: str
+    label: str
+
+
 @dataclass(frozen=True, eq=False)
 class Analysis:
     """Everything the metrics engine measured on one clip."""
@@ -116,6 +154,7 @@ class Analysis:
     tilt_deg: float | None  # camera roll estimate, + clockwise; None when unknown
     quality_notes: tuple[str, ...]
     traces: dict[str, np.ndarray] = field(default_factory=dict)  # per-frame signals, (frames,) each
+    worst_step: WorstStep | None = None  # the step the still shows (see gait.findings.worst_step)
     track: PoseTrack | None = None  # the cleaned track (not serialised)
     raw_track: PoseTrack | None = None  # the track as the model gave it (not serialised)
 
@@ -135,11 +174,13 @@ class Analysis:
             "quality_notes": list(self.quality_notes),
             "metrics": [dataclasses.asdict(m) | {"iqr": m.iqr} for m in self.metrics],
             "findings": [dataclasses.asdict(f) for f in self.findings],
+            "worst_step": dataclasses.asdict(self.worst_step) if self.worst_step else None,
             "steps": {
                 "side": self.steps.side,
                 "contact_frame": self.steps.contact_frame,
                 "midstance_frame": self.steps.midstance_frame,
                 "toe_off_frame": self.steps.toe_off_frame,
+                "stance_end_frame": self.steps.stance_end_frame,
                 "end_frame": self.steps.end_frame,
                 "contact_time_s": self.steps.contact_time_s,
                 "step_time_s": self.steps.step_time_s,

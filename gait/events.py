@@ -1,4 +1,4 @@
-"""Camera view and gait events: which view a clip is, and where each step starts and ends.
+"""Gait events: where each step starts and ends (the camera view comes from :mod:`gait.views`).
 
 Side views use the coordinate method (the foot's forward distance ahead of the mid-hip,
 Zeni et al. 2008), refined with the foot's vertical motion for initial contact and peak
@@ -15,39 +15,21 @@ import numpy as np
 from scipy.ndimage import uniform_filter1d
 from scipy.signal import find_peaks
 
-from gait.analysis import View, ViewEstimate
-from gait.metrics.common import (
+from gait.analysis import View
+from gait.gather import at_frames, nan_argmax_rows, nan_max_rows, window_gather
+from gait.landmarks import (
     ANKLES,
     HEELS,
     HIPS,
     KNEES,
-    L_EAR,
-    L_HIP,
-    L_SHOULDER,
-    NOSE,
-    R_EAR,
-    R_HIP,
-    R_SHOULDER,
     TOES,
-    at_frames,
     interior_angle_deg,
     leg_length_px,
     mid_hip_px,
-    mid_shoulder_px,
-    nan_argmax_rows,
-    nan_max_rows,
     norm,
-    window_gather,
 )
 from gait.track import PoseTrack
 
-#: Body width (mean of hip and shoulder widths in the image) over torso length below which
-#: the clip is a side view. Measured on real clips: side views 0.07-0.22, frontal 0.48-0.51.
-SIDE_MAX_WIDTH_RATIO = 0.28
-#: ... and above which it is a frontal (rear or front) view; in between it is oblique.
-FRONTAL_MIN_WIDTH_RATIO = 0.38
-#: The view is classified on at most about this many evenly spaced frames.
-VIEW_SAMPLE_FRAMES = 20000
 #: Median presence of the foot landmarks below which the feet count as out of view.
 FEET_MIN_PRESENCE = 0.8
 #: Smallest prominence of a foot-ahead peak, in leg lengths (the signal swings ~0.5-0.8).
@@ -122,86 +104,6 @@ class StepEvents:
         np.add.at(mask, (self.contact_frame[ok], col), 1)
         np.add.at(mask, (self.stance_end_frame[ok] + 1, col), -1)
         return np.cumsum(mask, axis=0)[:n_frames] > 0
-
-
-# --------------------------------------------------------------------------- view
-
-
-def classify_view(track: PoseTrack) -> ViewEstimate:
-    """Classify the camera view from body widths, hip order and foot/face direction.
-
-    Rear: the person's left hip is on the image left; front: on the image right. Side: the
-    hips and shoulders are narrow against the torso length, and the travel direction is
-    the direction the toes point from the heels (and the nose from the ears).
-
-    Parameters
-    ----------
-    track : PoseTrack
-        Preferably the cleaned track.
-
-    Returns
-    -------
-    ViewEstimate
-    """
-    xy = track.xy_px[:: max(1, track.n_frames // VIEW_SAMPLE_FRAMES)].astype(float)
-    present = np.isfinite(xy[:, [L_HIP, R_HIP, L_SHOULDER, R_SHOULDER], :]).all(axis=(1, 2))
-    if not present.any():
-        return ViewEstimate("oblique", 0.0, "no frame shows both hips and both shoulders")
-    xy = xy[present]
-    width = 0.5 * (
-        np.abs(xy[:, L_HIP, 0] - xy[:, R_HIP, 0]) + np.abs(xy[:, L_SHOULDER, 0] - xy[:, R_SHOULDER, 0])
-    )
-    torso = norm(mid_shoulder_px(xy) - mid_hip_px(xy))
-    ratio = float(np.nanmedian(width / torso))
-    if ratio <= SIDE_MAX_WIDTH_RATIO:
-        return _side_view(xy, ratio)
-    if ratio >= FRONTAL_MIN_WIDTH_RATIO:
-        return _frontal_view(xy, ratio)
-    closeness = min(ratio - SIDE_MAX_WIDTH_RATIO, FRONTAL_MIN_WIDTH_RATIO - ratio)
-    span = (FRONTAL_MIN_WIDTH_RATIO - SIDE_MAX_WIDTH_RATIO) / 2
-    return ViewEstimate(
-        "oblique",
-        round(float(0.5 + 0.5 * closeness / span), 2),
-        f"body width is {ratio:.2f} of torso length: between a side view (<= {SIDE_MAX_WIDTH_RATIO}) "
-        f"and a frontal view (>= {FRONTAL_MIN_WIDTH_RATIO})",
-    )
-
-
-def _side_view(xy: np.ndarray, ratio: float) -> ViewEstimate:
-    """Side view facing the direction the toes and the nose point."""
-    toe_ahead = np.concatenate([xy[:, TOES[i], 0] - xy[:, HEELS[i], 0] for i in (0, 1)])
-    nose_ahead = xy[:, NOSE, 0] - 0.5 * (xy[:, L_EAR, 0] + xy[:, R_EAR, 0])
-    votes = np.concatenate((np.sign(toe_ahead), np.sign(nose_ahead)))
-    votes = votes[np.isfinite(votes) & (votes != 0)]
-    right_share = float(np.mean(votes > 0)) if votes.size else 0.5
-    view: View = "side_right" if right_share >= 0.5 else "side_left"
-    agreement = max(right_share, 1 - right_share)
-    narrow = float(np.clip((SIDE_MAX_WIDTH_RATIO - ratio) / 0.1 + 0.5, 0, 1))
-    direction = "right" if view == "side_right" else "left"
-    return ViewEstimate(
-        view,
-        round(narrow * (2 * agreement - 1), 2),
-        f"body width is {ratio:.2f} of torso length (side view); toes and nose point image-{direction} "
-        f"in {100 * agreement:.0f}% of frames",
-    )
-
-
-def _frontal_view(xy: np.ndarray, ratio: float) -> ViewEstimate:
-    """Rear view when the person's left hip is on the image left, front view otherwise."""
-    left_on_right = np.sign(xy[:, L_HIP, 0] - xy[:, R_HIP, 0]) + np.sign(
-        xy[:, L_SHOULDER, 0] - xy[:, R_SHOULDER, 0]
-    )
-    share = float(np.mean(left_on_right > 0))
-    view: View = "front" if share >= 0.5 else "rear"
-    agreement = max(share, 1 - share)
-    wide = float(np.clip((ratio - FRONTAL_MIN_WIDTH_RATIO) / 0.1 + 0.5, 0, 1))
-    where = "right" if view == "front" else "left"
-    return ViewEstimate(
-        view,
-        round(wide * (2 * agreement - 1), 2),
-        f"body width is {ratio:.2f} of torso length (frontal view); the left hip is on the image {where} "
-        f"in {100 * agreement:.0f}% of frames",
-    )
 
 
 # --------------------------------------------------------------------------- shared signals

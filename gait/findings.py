@@ -17,8 +17,11 @@ import math
 from collections.abc import Sequence
 from typing import Literal
 
-from gait.analysis import Finding, MetricSummary
+import numpy as np
+
+from gait.analysis import Finding, MetricSummary, Steps, WorstStep
 from gait.metrics.catalogue import CATALOGUE
+from gait.present import format_value
 from gait.thresholds import BandName, ThresholdTable
 
 Severity = Literal["mild", "moderate", "severe"]
@@ -31,14 +34,6 @@ FINDING_CODES: dict[str, str] = {
     "shank_angle_ic_deg": "shank_angle_high",
     "cadence_steps_per_min": "cadence_low",
 }
-
-#: Decimal places used when a value is written in a message, per unit.
-DECIMALS = {"deg": 1, "leg lengths": 2, "steps/min": 0, "s": 3, "%": 1}
-
-
-def format_value(value: float, unit: str) -> str:
-    """``value`` with its unit, rounded for reading (e.g. ``"5.2 deg"``)."""
-    return f"{value:.{DECIMALS.get(unit, 2)}f} {unit}"
 
 
 def verdict_band(
@@ -116,3 +111,69 @@ def make_findings(
 ) -> tuple[Finding, ...]:
     """All findings, band findings first, then asymmetries."""
     return tuple(band_findings(metrics) + asymmetry_findings(metrics, table, tilt_uncertainty_deg, min_steps))
+
+
+# --------------------------------------------------------------------------- the still
+
+
+#: Order of severity, mildest first.
+SEVERITY_ORDER: tuple[Severity, ...] = ("mild", "moderate", "severe")
+#: Per-step timing metrics: a still frame says nothing about them.
+TIMING_KEYS = frozenset({"cadence_steps_per_min", "step_time_s", "contact_time_s", "duty_factor_pct"})
+#: The metric a still of the "worst" step shows when there is no finding, by view family.
+FALLBACK_WORST_KEYS = ("pelvic_drop_midstance_deg", "hip_adduction_peak_deg", "overstride_leg_lengths")
+
+
+def worst_step(
+    steps: Steps, metrics: Sequence[MetricSummary], findings: Sequence[Finding]
+) -> WorstStep | None:
+    """The step to show as a still: the largest credible value of the most severe finding's metric.
+
+    Timing findings (cadence, step time) have no telling still, so they are passed over; with
+    no other finding the view's main metric is used. Values beyond the upper Tukey fence
+    (Q3 + 1.5 IQR of that side's steps) are treated as tracking glitches and skipped, and so
+    are steps where the runner is smaller than usual in the picture (hip width under the
+    median of the same side's steps), so the still shows a well-resolved step. Returns None
+    when no step has a value.
+    """
+    hip_width_px = steps.values.get("hip_width_px")
+    ranked = sorted(
+        (f for f in findings if f.metric_key in steps.values and f.metric_key not in TIMING_KEYS),
+        key=lambda f: SEVERITY_ORDER.index(f.severity) if f.severity in SEVERITY_ORDER else -1,
+        reverse=True,
+    )
+    candidates = [(f.metric_key, f.side) for f in ranked]
+    candidates += [(k, "both") for k in FALLBACK_WORST_KEYS if k in steps.values]
+    for key, side in candidates:
+        sides = ("left", "right") if side == "both" else (side,)
+        on_side = np.isin(steps.side, sides)
+        values = np.where(on_side, np.asarray(steps.values[key], float), np.nan)
+        finite = values[np.isfinite(values)]
+        if not finite.size:
+            continue
+        q1, q3 = np.percentile(finite, [25, 75])
+        credible = np.where(
+            (values <= q3 + 1.5 * (q3 - q1)) & _well_resolved(hip_width_px, on_side), values, np.nan
+        )
+        if not np.isfinite(credible).any():
+            continue
+        index = int(np.nanargmax(credible))
+        at_contact = key.endswith("_ic_deg") or key.startswith("overstride")
+        frame = steps.contact_frame[index] if at_contact else steps.midstance_frame[index]
+        summary = next((m for m in metrics if m.key == key), None)
+        info = CATALOGUE.get(key)
+        label = summary.label if summary else info.label if info else key.replace("_", " ")
+        unit = summary.unit if summary else info.unit if info else ""
+        return WorstStep(index, int(frame), str(steps.side[index]), key, float(values[index]), unit, label)
+    return None
+
+
+def _well_resolved(hip_width_px: np.ndarray | None, on_side: np.ndarray) -> np.ndarray:
+    """Steps whose hips are at least as far apart as the median step of the same side(s).
+
+    Compared within the side: a pelvic drop narrows the hip line in the image, so a clip-wide
+    median would pass over every step of the side that drops more, the very steps to show.
+    """
+    if hip_width_px is None or not np.isfinite(hip_width_px[on_side]).any():
+        return np.ones(len(on_side), bool)
+    return hip_width_px >= np.nanmedian(hip_width_px[on_side])

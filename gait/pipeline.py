@@ -18,7 +18,7 @@ from gait.errors import AnalysisError
 from gait.fsutil import atomic_path, sha256_file, staged_output
 from gait.pose import DEFAULT_MAX_SIDE_PX, backend_model_sha256, extract_track
 from gait.render import Annotator
-from gait.report import worst_step, write_reports
+from gait.report import write_reports
 from gait.tilt import TiltEstimate, estimate_tilt
 from gait.track import LANDMARK_NAMES, PoseTrack
 from gait.video import VideoInfo, frames_at, iter_frames, probe
@@ -240,7 +240,7 @@ def annotated_outputs(
     assert analysis.track is not None
     track = analysis.track
     annotate = Annotator(analysis, track, blur_faces=options.blur_faces).annotate
-    worst = worst_step(analysis)
+    worst = analysis.worst_step
     if not options.write_video:
         frames = frames_at(video, [worst.frame]) if worst else []
         return (

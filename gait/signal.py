@@ -20,16 +20,7 @@ import numpy as np
 from scipy.ndimage import median_filter
 from scipy.signal import butter, detrend, find_peaks, sosfiltfilt
 
-from gait.metrics.common import (
-    ANKLES,
-    HEELS,
-    HIPS,
-    KNEES,
-    TOES,
-    leg_length_px,
-    mid_hip_px,
-    norm,
-)
+from gait.landmarks import ANKLES, HEELS, HIPS, KNEES, TOES, leg_length_px, mid_hip_px, norm
 from gait.track import PoseTrack
 
 #: Landmarks of each leg chain that swap together: hip, knee, ankle, heel, toe (left, right).

@@ -19,12 +19,54 @@ from gait.video import iter_frames, probe
 VIDEOS_DIR = Path(os.environ.get("GAIT_VIDEOS", Path(__file__).resolve().parents[2] / "shared" / "videos"))
 
 
+#: The test being set up or run, so :func:`real_clip` can insist that it is marked ``realclip``.
+_running: list[pytest.Item] = []
+#: Outcomes of the tests marked realclip: "passed", "failed" or "skipped", by test id.
+_realclip_outcomes: dict[str, str] = {}
+
+
 def real_clip(name: str) -> Path:
-    """Path of a shared clip, or skip the test with the reason."""
+    """Path of a shared clip, or skip the test with the reason.
+
+    Fails a test that is not marked ``realclip`` (with or without the clips), so every test that
+    needs the shared clips is marked, counted and skipped with a reason when they are absent.
+    """
+    if _running and _running[-1].get_closest_marker("realclip") is None:
+        pytest.fail(f"{_running[-1].nodeid} uses the real clip {name}: mark it @pytest.mark.realclip")
     path = VIDEOS_DIR / name
     if not path.is_file():
         pytest.skip(f"real clip {name} not available: {VIDEOS_DIR} is absent (it lives in ../shared/videos)")
     return path
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    _running.append(item)
+    try:
+        return (yield)
+    finally:
+        _running.pop()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if "realclip" not in report.keywords:
+        return
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        _realclip_outcomes[report.nodeid] = report.outcome
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line for CI: how many tests ran and were skipped, and how many need ../shared/videos."""
+    stats = {
+        k: len(v) for k, v in terminalreporter.stats.items() if k in ("passed", "failed", "error", "skipped")
+    }
+    ran = stats.get("passed", 0) + stats.get("failed", 0) + stats.get("error", 0)
+    real = list(_realclip_outcomes.values())
+    terminalreporter.write_line(
+        f"gait tests: {ran} ran ({stats.get('passed', 0)} passed), {stats.get('skipped', 0)} skipped; "
+        f"real-clip tests: {len(real) - real.count('skipped')} ran, {real.count('skipped')} skipped "
+        f"({'present' if VIDEOS_DIR.is_dir() else 'absent'}: {VIDEOS_DIR})"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -28,11 +28,11 @@ from gait.advice import (
     build_advice,
     cadence_target,
     cadence_target_spm,
-    format_value,
     headline,
     parse_symptoms,
 )
 from gait.analysis import Finding, MetricSummary
+from gait.present import format_value
 
 WARNING_IDS = {
     "red_flag_cauda_equina",

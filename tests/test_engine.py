@@ -182,7 +182,7 @@ def test_high_pelvic_drop_gives_a_finding_with_unit_and_steps() -> None:
     a = analyse_track(make_run(view="rear", pelvic_drop_deg=(9.5, 2.0))[0], config=SCREENING, tilt_deg=0.0)
     (drop,) = [f for f in a.findings if f.code == "pelvic_drop_high"]
     assert drop.side == "left" and drop.severity == "moderate" and drop.unit == "deg"
-    assert "deg" in drop.message and "steps" in drop.message
+    assert "9.5°" in drop.message and "steps" in drop.message  # formatted as the report writes it
     asym = [f for f in a.findings if f.code == "asymmetry" and f.metric_key == "pelvic_drop_midstance_deg"]
     assert asym and asym[0].side == "left"  # 7.5 deg apart > 3 deg with a level camera
 

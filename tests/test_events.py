@@ -11,9 +11,10 @@ import pytest
 
 from gait.analysis import View
 from gait.engine import analyse_track
-from gait.events import classify_view, detect_steps, feet_in_view
+from gait.events import detect_steps, feet_in_view
 from gait.signal import clean_track
 from gait.track import LANDMARK_INDEX, PoseTrack
+from gait.views import classify_view
 from tests.conftest import real_clip
 from tests.synthetic import make_run
 

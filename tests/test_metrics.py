@@ -8,8 +8,8 @@ import pytest
 from gait.analysis import MetricSummary
 from gait.events import StepEvents, knee_flexion_deg
 from gait.findings import make_findings, verdict_band
+from gait.gather import at_frames, nan_argmax_rows, nan_max_rows, window_gather
 from gait.metrics import cadence, hip, pelvis, stride
-from gait.metrics.common import at_frames, nan_argmax_rows, nan_max_rows, window_gather
 from gait.thresholds import SCREENING_THRESHOLDS, Band
 from gait.track import LANDMARK_INDEX as I
 

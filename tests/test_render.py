@@ -1,12 +1,19 @@
-"""Annotators: the drawings land where the geometry says, face blur hides the head, NaN frames are safe."""
+"""Annotators: the drawings land where the geometry says, face blur hides the head, NaN frames are safe.
+
+Every analysis here is the engine's own (``analyse_track`` on a synthetic runner), so the
+annotators are tested on the fields, traces and labels they will really get.
+"""
 
 import dataclasses
+import re
 
 import numpy as np
 import pytest
 
-from gait.analysis import Steps
+from gait.analysis import Analysis, Steps
+from gait.engine import analyse_track
 from gait.metrics import hip
+from gait.present import format_short, format_value
 from gait.render import (
     SIDE_BGR,
     Annotator,
@@ -22,11 +29,10 @@ from gait.render import (
     head_boxes,
     hex_to_bgr,
     hud_keys,
-    running_median,
-    stance_mask,
+    stance_of,
 )
 from gait.track import LANDMARK_INDEX, PoseTrack
-from tests.fake_analysis import make_analysis, make_track
+from tests.analysed import DROP_DEG, make_analysis, make_track
 
 YELLOW = (60, 220, 255)
 
@@ -44,27 +50,29 @@ def near(frame: np.ndarray, xy: np.ndarray, colour: tuple[int, int, int], radius
 
 
 @pytest.fixture(scope="module")
-def rear() -> tuple[PoseTrack, Steps]:
-    track = make_track("rear", n_frames=90, size_px=(360, 640))
-    return track, make_analysis("rear", track).steps
+def rear_analysis() -> Analysis:
+    return make_analysis("rear", make_track("rear", duration_s=3.0))
 
 
-def test_stance_mask_runs_from_contact_to_toe_off() -> None:
-    steps = dataclasses.replace(
-        Steps.empty(),
-        side=np.array(["left", "right"]),
-        contact_frame=np.array([3, 12]),
-        toe_off_frame=np.array([10, -1]),
-        end_frame=np.array([12, 20]),
-    )
-    mask = stance_mask(steps, 25)
-    assert np.flatnonzero(mask[:, 0]).tolist() == list(range(3, 10))
-    assert np.flatnonzero(mask[:, 1]).tolist() == list(range(12, 20))  # no toe-off: up to the step's end
+@pytest.fixture(scope="module")
+def rear(rear_analysis: Analysis) -> tuple[PoseTrack, Steps]:
+    assert rear_analysis.track is not None
+    return rear_analysis.track, rear_analysis.steps
 
 
-def test_running_median_uses_only_finished_steps() -> None:
-    out = running_median(np.array([4.0, np.nan, 8.0]), np.array([2, 5, 7]), 9)
-    np.testing.assert_array_equal(out, [np.nan, np.nan, 4, 4, 4, 4, 4, 6, 6])
+def left_step(steps: Steps) -> int:
+    """Row of the first left-stance step after the first two steps."""
+    return int(np.flatnonzero(steps.side == "left")[1])
+
+
+def test_stance_drawn_is_the_engines_stance_from_contact_to_stance_end(rear_analysis: Analysis) -> None:
+    steps = rear_analysis.steps
+    stance = stance_of(rear_analysis)
+    for k in range(steps.n):
+        col = 0 if steps.side[k] == "left" else 1
+        window = stance[steps.contact_frame[k] : steps.stance_end_frame[k] + 1, col]
+        assert window.all()
+    assert stance.sum() == (rear_analysis.traces["stance_left"] + rear_analysis.traces["stance_right"]).sum()
 
 
 def hip_adduction_deg(hips: np.ndarray, knees: np.ndarray) -> np.ndarray:
@@ -83,8 +91,8 @@ def test_hip_adduction_is_positive_toward_the_midline_on_both_sides() -> None:
 
 
 def test_skeleton_draws_each_leg_in_its_side_colour(rear: tuple[PoseTrack, Steps]) -> None:
-    track, steps = rear
-    stance = stance_mask(steps, track.n_frames)
+    track, _ = rear
+    stance = stance_of(make_analysis("rear", track))
     i = int(np.flatnonzero(~stance.any(axis=1))[0])  # a flight frame: no halo
     frame = SkeletonAnnotator(track, stance).annotate(grey(track), i)
     for side in ("left", "right"):
@@ -95,8 +103,8 @@ def test_skeleton_draws_each_leg_in_its_side_colour(rear: tuple[PoseTrack, Steps
 
 def test_stance_leg_gets_a_white_halo(rear: tuple[PoseTrack, Steps]) -> None:
     track, steps = rear
-    stance = stance_mask(steps, track.n_frames)
-    i = int(steps.midstance_frame[2])
+    stance = stance_of(make_analysis("rear", track))
+    i = int(steps.midstance_frame[left_step(steps)])
     assert stance[i].tolist() == [True, False]
     frame = SkeletonAnnotator(track, stance).annotate(grey(track), i)
     s = Scale.of(frame)
@@ -105,32 +113,58 @@ def test_stance_leg_gets_a_white_halo(rear: tuple[PoseTrack, Steps]) -> None:
         assert near(frame, mid, (255, 255, 255), radius=s.px(10)) == halo
 
 
-def test_pelvis_line_is_drawn_through_the_hips(rear: tuple[PoseTrack, Steps]) -> None:
-    track, steps = rear
-    i = int(steps.midstance_frame[2])
-    frame = PelvisAnnotator(track, stance_mask(steps, track.n_frames)).annotate(grey(track), i)
+def test_pelvis_line_is_drawn_through_the_hips(rear_analysis: Analysis) -> None:
+    track, steps = rear_analysis.track, rear_analysis.steps
+    assert track is not None
+    i = int(steps.midstance_frame[left_step(steps)])
+    pelvis = PelvisAnnotator.of(rear_analysis, track)
+    assert pelvis is not None
+    frame = pelvis.annotate(grey(track), i)
     left, right = track.xy("left_hip")[i], track.xy("right_hip")[i]
     for t in (0.25, 0.5, 0.75):
         assert near(frame, left + t * (right - left), YELLOW)
 
 
+@pytest.mark.parametrize("roll_deg", [0.0, 3.0, -3.0])
+def test_pelvis_label_is_the_engines_levelled_angle_not_the_image_angle(roll_deg: float) -> None:
+    """Issue 11: with a rolled camera the label must read the true drop, as the report does.
+
+    The runner drops the pelvis by DROP_DEG[0] at left midstance (right hip lower); a camera
+    rolled by ``roll_deg`` adds that much to the hip line in the image. The engine levels it away.
+    """
+    track = make_track("rear", duration_s=3.0, roll_deg=roll_deg)
+    analysis = make_analysis("rear", track, tilt_deg=roll_deg)
+    pelvis = PelvisAnnotator.of(analysis, track)
+    assert pelvis is not None
+    i = int(analysis.steps.midstance_frame[left_step(analysis.steps)])
+    label = pelvis.label(i)
+    match = re.fullmatch(r"Pelvis (\d+\.\d)°, R hip lower", label)
+    assert match, label
+    assert float(match.group(1)) == pytest.approx(DROP_DEG[0], abs=0.6)
+    hips = track.xy_px[i, [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]]
+    image_deg = np.degrees(np.arctan2(hips[1, 1] - hips[0, 1], abs(hips[1, 0] - hips[0, 0])))
+    if roll_deg:
+        assert abs(image_deg - DROP_DEG[0]) > 2  # the raw image angle would have been wrong
+
+
 def test_contact_flash_appears_at_contact_and_is_gone_later(rear: tuple[PoseTrack, Steps]) -> None:
     track, steps = rear
     annotator = ContactAnnotator(track, steps)
-    c = int(steps.contact_frame[2])
+    k = left_step(steps)
+    c = int(steps.contact_frame[k])
     heel = track.xy("left_heel")[c]
     frame = annotator.annotate(grey(track), c)
     radius = Scale.of(frame).px(18)
     assert near(frame, heel + np.array([radius, 0]), YELLOW) and near(
         frame, heel - np.array([0, radius]), YELLOW
     )
-    later = annotator.annotate(grey(track), int(steps.toe_off_frame[2]))
-    heel_later = track.xy("left_heel")[int(steps.toe_off_frame[2])]
+    later = annotator.annotate(grey(track), int(steps.stance_end_frame[k]))
+    heel_later = track.xy("left_heel")[int(steps.stance_end_frame[k])]
     assert not near(later, heel_later + np.array([radius, 0]), YELLOW, 8)
 
 
 def test_side_view_draws_the_mid_hip_vertical() -> None:
-    track = make_track("side_right", n_frames=60, size_px=(640, 360))
+    track = make_track("side_right", duration_s=3.0, size_px=(640, 360))
     steps = make_analysis("side_right", track).steps
     i = int(steps.contact_frame[1])
     frame = SideViewAnnotator(track, steps).annotate(grey(track), i)
@@ -142,7 +176,7 @@ def test_side_view_draws_the_mid_hip_vertical() -> None:
 
 
 def test_contact_panel_shows_the_latest_landing_in_the_bottom_corner() -> None:
-    track = make_track("side_right", n_frames=60, size_px=(640, 360))
+    track = make_track("side_right", duration_s=3.0, size_px=(640, 360))
     steps = make_analysis("side_right", track).steps
     panel = ContactPanelAnnotator(steps, track.n_frames, track.fps)
     c = int(steps.contact_frame[1])
@@ -153,9 +187,24 @@ def test_contact_panel_shows_the_latest_landing_in_the_bottom_corner() -> None:
     assert (panel.annotate(grey(track), 0) == 128).all()  # before the first landing: nothing
 
 
+def test_hud_shows_the_summaries_cadence_and_per_side_medians(rear_analysis: Analysis) -> None:
+    """Issue 11: the video's panel reads the Analysis's summaries, so it says what the report says."""
+    hud = HudAnnotator(rear_analysis, hud_keys(rear_analysis))
+    cadence = rear_analysis.metric("cadence_steps_per_min", "both")
+    assert cadence is not None
+    assert hud.cadence == format_value(cadence.median, "steps/min")
+    for key, (_, left, right) in zip(hud_keys(rear_analysis), hud.rows, strict=True):
+        medians = [rear_analysis.metric(key, side) for side in ("left", "right")]
+        assert [left, right] == [format_short(m.median, m.unit) for m in medians if m is not None]
+
+
 def test_hud_panel_shades_the_corner_and_writes_values() -> None:
-    analysis = make_analysis("rear", make_track("rear", n_frames=90, size_px=(360, 640)))
-    assert hud_keys(analysis) == ["pelvic_drop_midstance_deg", "hip_adduction_peak_deg"]
+    analysis = make_analysis("rear", make_track("rear", duration_s=3.0))
+    assert hud_keys(analysis) == [
+        "pelvic_drop_midstance_deg",
+        "hip_adduction_peak_deg",
+        "femoral_adduction_peak_deg",
+    ]
     frame = HudAnnotator(analysis, hud_keys(analysis)).annotate(grey(analysis.track), 80)  # type: ignore[arg-type]
     s = Scale.of(frame)
     corner = frame[s.px(14) : s.px(30), s.px(14) : s.px(30)]
@@ -176,7 +225,7 @@ def test_gait_strip_shows_stance_bars_and_playhead(rear: tuple[PoseTrack, Steps]
 
 
 def test_face_blur_smooths_the_head_box_only() -> None:
-    track = make_track("rear", n_frames=10, size_px=(360, 640))
+    track = make_track("rear", duration_s=10 / 30)
     rng = np.random.default_rng(0)
     noise = rng.integers(0, 256, (640, 360, 3), np.uint8)
     x0, y0, x1, y1 = np.clip(np.rint(head_boxes(track)[5]).astype(int), 0, None)
@@ -188,7 +237,7 @@ def test_face_blur_smooths_the_head_box_only() -> None:
 
 
 def test_face_blur_covers_short_gaps_in_the_face_landmarks() -> None:
-    track = make_track("rear", n_frames=30, size_px=(360, 640))
+    track = make_track("rear", duration_s=1.0)
     xy = track.xy_px.copy()
     xy[10:13, :11] = np.nan  # face missed for 0.1 s
     xy[20:] = np.nan  # nobody from frame 20 (longer than the 0.5 s hold only from frame 35)
@@ -199,21 +248,21 @@ def test_face_blur_covers_short_gaps_in_the_face_landmarks() -> None:
 
 @pytest.mark.parametrize("view", ["rear", "side_left", "oblique"])
 def test_annotator_survives_nan_frames_and_empty_steps(view: str) -> None:
-    track = make_track("rear", n_frames=40, size_px=(360, 640))
+    track = make_track("rear" if view == "oblique" else view, duration_s=3.0)
     xy = track.xy_px.copy()
     xy[5:15] = np.nan
     xy[20, LANDMARK_INDEX["left_knee"]] = np.nan
     track = track.replace(xy_px=xy)
-    analysis = make_analysis(view, track)
+    analysis = analyse_track(track, view=view)  # type: ignore[arg-type]
     for steps in (analysis.steps, Steps.empty()):
         annotator = Annotator(dataclasses.replace(analysis, steps=steps), track, blur_faces=True)
-        for i in (0, 7, 20, 39, 40):
+        for i in (0, 7, 20, 89, 90):
             frame = annotator.annotate(grey(track), i)
             assert frame.shape == (640, 360, 3)
 
 
 def test_annotator_changes_the_frame_and_rejects_a_wrong_size() -> None:
-    track = make_track("rear", n_frames=40, size_px=(360, 640))
+    track = make_track("rear", duration_s=3.0)
     annotator = Annotator(make_analysis("rear", track), track)
     assert (annotator.annotate(grey(track), 20) != 128).any()
     with pytest.raises(ValueError, match="360x640"):

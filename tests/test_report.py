@@ -26,7 +26,6 @@ from gait.report import (
     capture_checks,
     render_report_html,
     steps_table,
-    worst_step,
     write_reports,
     write_summary_json,
 )
@@ -34,8 +33,8 @@ from gait.report.data import column_name
 from gait.report.html import stance_profile
 from gait.video import VideoInfo
 from gait.video_out import H264Writer
+from tests.analysed import draw_frames, make_analysis, make_track
 from tests.conftest import real_clip
-from tests.fake_analysis import draw_frames, make_analysis, make_track
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -46,7 +45,7 @@ HOSTILE_VIDEO = "run <img src=x onerror=alert(1)> #1?.annotated.mp4"
 
 @pytest.fixture(scope="module")
 def analysis() -> Analysis:
-    return make_analysis("rear", make_track("rear", n_frames=240, size_px=(360, 640)))
+    return make_analysis("rear", make_track("rear", duration_s=8.0), tilt_deg=0.8, screening=True)
 
 
 def advice_for(analysis: Analysis, symptoms: frozenset[str] = frozenset()) -> list[Any]:
@@ -82,8 +81,10 @@ def test_summary_links_advice_to_the_finding_it_answers(analysis: Analysis) -> N
     summary = build_summary(analysis, advice_for(analysis, frozenset({"night-pain"})), None, {"night-pain"})
     assert summary["findings"][0]["code"] == "pelvic_drop_high"
     advice = {item["id"]: item for item in summary["advice"]}
-    assert advice["hip_programme"]["answers_findings"] == [0]
-    assert advice["hip_programme"]["triggered_by"] == ["pelvic_drop_high"]
+    assert summary["findings"][1]["code"] == "asymmetry"  # hip adduction: 8 + 4 against 3 + 2 deg
+    assert summary["findings"][1]["metric_key"] == "hip_adduction_peak_deg"
+    assert advice["hip_programme"]["answers_findings"] == [0, 1]
+    assert advice["hip_programme"]["triggered_by"] == ["pelvic_drop_high", "asymmetry"]
     assert advice["relative_rest"]["answers_findings"] == []
     assert advice["red_flag_night_pain"]["answers_symptoms"] == ["night-pain"]
     assert summary["worst_step"]["side"] == "left" and summary["worst_step"]["unit"] == "deg"
@@ -107,14 +108,15 @@ def test_steps_csv_has_one_row_per_step_and_units_in_the_header(tmp_path: Path, 
     assert header[:3] == ["step", "side", "contact_frame"]
     for column in (
         "pelvic_drop_midstance [deg]",
-        "overstride [leg lengths]",
+        "hip_adduction_peak [deg]",
         "step_time [s]",
         "contact_at [s]",
     ):
         assert column in header
     assert {r["side"] for r in rows} == {"left", "right"}
-    assert rows[3]["pelvic_drop_midstance [deg]"] == ""  # the step that could not be measured
-    assert float(rows[0]["contact_at [s]"]) == pytest.approx(analysis.steps.contact_frame[0] / 30)
+    drop = analysis.steps.values["pelvic_drop_midstance_deg"]
+    assert [r["pelvic_drop_midstance [deg]"] == "" for r in rows] == list(np.isnan(drop))
+    assert float(rows[0]["contact_at [s]"]) == pytest.approx(analysis.steps.contact_frame[0] / 30, abs=1e-4)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "steps.csv", "summary.json"]
 
 
@@ -146,10 +148,20 @@ def test_steps_table_handles_no_steps(analysis: Analysis) -> None:
 
 
 def test_worst_step_is_the_largest_value_on_the_finding_side(analysis: Analysis) -> None:
-    worst = worst_step(analysis)
+    worst = analysis.worst_step
     assert worst is not None
-    values = np.where(analysis.steps.side == "left", analysis.steps.values[worst.key], np.nan)
-    assert worst.key == "pelvic_drop_midstance_deg" and worst.index == int(np.nanargmax(values))
+    most_severe = max(analysis.findings, key=lambda f: ("mild", "moderate", "severe").index(f.severity))
+    assert (
+        (worst.key, worst.side)
+        == (most_severe.metric_key, most_severe.side)
+        == ("hip_adduction_peak_deg", "left")
+    )
+    left = analysis.steps.side == "left"
+    width = analysis.steps.values["hip_width_px"]
+    sharp = left & (width >= np.nanmedian(width[left]))  # runner no smaller than the side's median
+    assert sharp.sum() >= left.sum() // 2  # compared within the side: the dropping side is not passed over
+    values = np.where(sharp, analysis.steps.values[worst.key], np.nan)
+    assert worst.index == int(np.nanargmax(values))
     assert worst.frame == analysis.steps.midstance_frame[worst.index]
 
 
@@ -264,16 +276,16 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A report with a real 2 s H.264 clip beside it, under hostile names."""
+    """A report with a real 8 s H.264 clip beside it, under hostile names."""
     out = tmp_path_factory.mktemp("report")
-    track = make_track("rear", n_frames=60, size_px=(240, 426))
-    analysis = make_analysis("rear", track)
+    track = make_track("rear", duration_s=8.0, size_px=(240, 426))
+    analysis = make_analysis("rear", track, screening=True)
     annotator = Annotator(analysis, track, blur_faces=True)
     frames = draw_frames(track)
     with H264Writer(out / HOSTILE_VIDEO, track.fps, track.frame_size_px) as writer:
         for i, frame in enumerate(frames):
             writer.write(annotator.annotate(frame, i))
-    worst = worst_step(analysis)
+    worst = analysis.worst_step
     assert worst is not None
     still = annotator.annotate(draw_frames(track)[worst.frame], worst.frame)
     symptoms = frozenset({"side-of-hip"})
@@ -295,7 +307,7 @@ def test_report_in_chromium(browser: Any, report_dir: Path) -> None:
     page.goto((report_dir / "report.html").as_uri())
     page.wait_for_function("document.getElementById('annotated-video').readyState >= 1", timeout=15_000)
     duration = page.evaluate("document.getElementById('annotated-video').duration")
-    assert duration == pytest.approx(2.0, rel=0.05)
+    assert duration == pytest.approx(8.0, rel=0.05)
     assert page.inner_text("h1") == HOSTILE_CLIP
     assert page.locator("svg.plot").count() >= 4 and page.locator("svg.plot").first.is_visible()
     assert page.locator("#advice article").count() >= 6

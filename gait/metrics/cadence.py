@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from gait.events import StepEvents
-from gait.metrics.common import at_frames
+from gait.gather import at_frames
 from gait.signal import dominant_frequency_hz
 
 #: Relative difference between event and bounce cadence that is still full agreement.
@@ -20,6 +20,11 @@ AGREEMENT_TOLERANCE = 0.03
 DISAGREEMENT_FLOOR_AT = 0.15
 #: Lowest agreement factor.
 AGREEMENT_FLOOR = 0.3
+#: Step times further than this fraction from the typical step are left out of the cadence (missed or
+#: spurious contacts make steps about half or twice as long).
+STEP_TIME_OUTLIER_FRACTION = 0.4
+#: Below this cadence the clip is probably walking (or slowed down); running bands do not apply.
+WALKING_CADENCE_SPM = 130.0
 
 
 def cadence_spm(step_time_s: np.ndarray, is_left: np.ndarray, outlier_fraction: float) -> float:

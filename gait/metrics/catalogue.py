@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FRONTAL = frozenset({"rear", "front"})
-SIDE = frozenset({"side_left", "side_right"})
+from gait.analysis import FRONTAL_VIEWS as FRONTAL
+from gait.analysis import SIDE_VIEWS as SIDE
+
 ALL_VIEWS = FRONTAL | SIDE | {"oblique"}
+#: Key of the cadence summary (one value over both sides, 60 / mean step time).
+CADENCE_KEY = "cadence_steps_per_min"
 
 
 @dataclass(frozen=True)

@@ -11,19 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from gait.events import StepEvents
-from gait.metrics.common import (
-    ANKLES,
-    HIPS,
-    KNEES,
-    L_HIP,
-    R_HIP,
-    angle_in_basis_deg,
-    at_frames,
-    mid_hip_px,
-    nan_max_rows,
-    unit,
-    window_gather,
-)
+from gait.gather import at_frames, nan_max_rows, window_gather
+from gait.landmarks import ANKLES, HIPS, KNEES, L_HIP, R_HIP, angle_in_basis_deg, mid_hip_px, unit
 
 
 def pelvis_axes(xy_px: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -12,15 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from gait.events import StepEvents
-from gait.metrics.common import (
-    L_HIP,
-    R_HIP,
-    at_frames,
-    mid_hip_px,
-    mid_shoulder_px,
-    nan_max_rows,
-    window_gather,
-)
+from gait.gather import at_frames, nan_max_rows, window_gather
+from gait.landmarks import L_HIP, R_HIP, mid_hip_px, mid_shoulder_px
 
 
 def right_hip_drop_deg(xy_px: np.ndarray) -> np.ndarray:

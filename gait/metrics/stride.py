@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from gait.events import StepEvents
-from gait.metrics.common import ANKLES, KNEES, at_frames, nan_max_rows, window_gather
+from gait.gather import at_frames, nan_max_rows, window_gather
+from gait.landmarks import ANKLES, KNEES
 
 
 def shank_angle_deg(xy_px: np.ndarray, direction: float) -> np.ndarray:

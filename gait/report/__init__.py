@@ -16,11 +16,9 @@ from gait.advice import AdviceItem
 from gait.analysis import Analysis
 from gait.report.data import (
     SUMMARY_SCHEMA,
-    WorstStep,
     build_summary,
     capture_checks,
     steps_table,
-    worst_step,
     write_steps_csv,
     write_summary_json,
 )
@@ -30,13 +28,11 @@ from gait.video import VideoInfo
 
 __all__ = [
     "SUMMARY_SCHEMA",
-    "WorstStep",
     "band_edges",
     "build_summary",
     "capture_checks",
     "render_report_html",
     "steps_table",
-    "worst_step",
     "write_report_html",
     "write_reports",
     "write_steps_csv",

@@ -15,7 +15,7 @@ never leaves a half-written file under the final name.
     metrics       one entry per metric and side: value (median), q1, q3, iqr, unit, steps_used,
                   confidence, band, measurable, reason, notes
     findings      code, metric_key, side, severity, value, unit, message
-    worst_step    the step the report's still shows, or null
+    worst_step    the step the report's still shows (``Analysis.worst_step``), or null
     advice        id, kind, title, body, why, steps, triggered_by, answers_findings (indices
                   into ``findings``), answers_symptoms
     symptoms      the symptom codes the runner reported
@@ -40,6 +40,7 @@ from gait import __version__
 from gait.advice import NOT_A_DIAGNOSIS, AdviceItem
 from gait.analysis import Analysis, Finding, MetricSummary, jsonable
 from gait.fsutil import atomic_path
+from gait.present import view_name
 from gait.thresholds import MIN_STEPS_FOR_VERDICT
 from gait.track import LANDMARK_INDEX
 from gait.video import VideoInfo
@@ -55,27 +56,8 @@ UNIT_SUFFIXES: dict[str, str] = {
     "%": "_pct",
     "px": "_px",
 }
-#: Order of severity, mildest first.
-SEVERITY_ORDER = ("mild", "moderate", "severe")
-#: Per-step timing metrics: a still frame says nothing about them.
-TIMING_KEYS = frozenset({"cadence_steps_per_min", "step_time_s", "contact_time_s", "duty_factor_pct"})
-#: The metric a still of the "worst" step shows when there is no finding, by view family.
-FALLBACK_WORST_KEYS = ("pelvic_drop_midstance_deg", "hip_adduction_peak_deg", "overstride_leg_lengths")
 
 Status = Literal["good", "fair", "poor", "unknown"]
-
-
-@dataclass(frozen=True)
-class WorstStep:
-    """The step whose value of ``key`` is the most extreme, for the report's still."""
-
-    index: int  # row in Analysis.steps
-    frame: int  # the frame to show: midstance for stance metrics, contact for contact metrics
-    side: str
-    key: str
-    value: float
-    unit: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -124,7 +106,7 @@ def steps_table(analysis: Analysis) -> tuple[list[str], list[list[str]]]:
     names = {k: column_name(k, unit_of(analysis, k)) for k in steps.values}
     keys = [k for k in steps.values if names[k] not in header]  # e.g. step_time_s is already there
     header += [names[k] for k in keys]
-    at_s = _frame_times(analysis, steps.contact_frame)
+    at_s = frame_times(analysis, steps.contact_frame)
     columns: list[Iterable[object]] = [
         range(1, steps.n + 1),
         steps.side,
@@ -141,8 +123,12 @@ def steps_table(analysis: Analysis) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _frame_times(analysis: Analysis, frames: np.ndarray) -> np.ndarray:
-    """Clip time of frames, from the track's timestamps when present; NaN for -1."""
+def frame_times(analysis: Analysis, frames: np.ndarray) -> np.ndarray:
+    """Clip time of frames, from the track's timestamps when present; NaN for -1.
+
+    The one conversion from frame to time in the outputs (a variable-frame-rate clip's frames
+    are not ``frame / fps`` apart).
+    """
     frames = np.asarray(frames, int)
     track = analysis.track
     if track is not None and track.n_frames:
@@ -179,50 +165,7 @@ def write_text_atomic(path: Path, text: str) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------
-# Worst step and capture checks
-
-
-def worst_step(analysis: Analysis) -> WorstStep | None:
-    """The step to show as a still: the largest credible value of the most severe finding's metric.
-
-    Timing findings (cadence, step time) have no telling still, so they are passed over; with
-    no other finding the view's main metric is used. Values beyond the upper Tukey fence
-    (Q3 + 1.5 IQR of that side's steps) are treated as tracking glitches and skipped, and so
-    are steps where the runner is smaller than usual in the picture (hip width under the
-    clip's median), so the still shows a well-resolved step. Returns None when no step has a value.
-    """
-    steps = analysis.steps
-    hip_width_px = steps.values.get("hip_width_px")
-    well_resolved = (
-        hip_width_px >= np.nanmedian(hip_width_px)
-        if hip_width_px is not None and np.isfinite(hip_width_px).any()
-        else np.ones(steps.n, bool)
-    )
-    ranked = sorted(
-        (f for f in analysis.findings if f.metric_key in steps.values and f.metric_key not in TIMING_KEYS),
-        key=lambda f: SEVERITY_ORDER.index(f.severity) if f.severity in SEVERITY_ORDER else -1,
-        reverse=True,
-    )
-    candidates = [(f.metric_key, f.side) for f in ranked]
-    candidates += [(k, "both") for k in FALLBACK_WORST_KEYS if k in steps.values]
-    for key, side in candidates:
-        sides = ("left", "right") if side == "both" else (side,)
-        values = np.where(np.isin(steps.side, sides), np.asarray(steps.values[key], float), np.nan)
-        finite = values[np.isfinite(values)]
-        if not finite.size:
-            continue
-        q1, q3 = np.percentile(finite, [25, 75])
-        credible = np.where((values <= q3 + 1.5 * (q3 - q1)) & well_resolved, values, np.nan)
-        if not np.isfinite(credible).any():
-            continue
-        index = int(np.nanargmax(credible))
-        at_contact = key.endswith("_ic_deg") or key.startswith("overstride")
-        frame = steps.contact_frame[index] if at_contact else steps.midstance_frame[index]
-        summary = next((m for m in analysis.metrics if m.key == key), None)
-        label = summary.label if summary else key.replace("_", " ")
-        unit = unit_of(analysis, key)
-        return WorstStep(index, int(frame), str(steps.side[index]), key, float(values[index]), unit, label)
-    return None
+# Capture checks
 
 
 def person_height_fraction(analysis: Analysis) -> float | None:
@@ -288,19 +231,14 @@ def _steps_check(analysis: Analysis) -> CaptureCheck:
 
 def _view_check(analysis: Analysis) -> CaptureCheck:
     view = analysis.view
-    status: Status = "good" if view.confidence >= 0.7 else "fair" if view.confidence >= 0.4 else "poor"
+    statuses: dict[str, Status] = {"high": "good", "moderate": "fair", "low": "poor"}
+    status = statuses[view.certainty]
     tip = (
         "For pelvic drop and hip adduction film straight from behind (or in front) at hip height; "
         "for overstriding film from the side at hip height, square to the running direction."
     )
     value = f"{view_name(view.view)} ({view.confidence:.0%} sure{', set by you' if view.overridden else ''})"
     return CaptureCheck("View", value, status, tip)
-
-
-def view_name(view: str) -> str:
-    """A view code for people: ``"side_left"`` -> ``"side (running to the left)"``."""
-    names = {"side_left": "side (running to the left)", "side_right": "side (running to the right)"}
-    return names.get(view, view)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -382,7 +320,7 @@ def _metric(m: MetricSummary) -> dict[str, Any]:
 
 
 def _worst(analysis: Analysis) -> dict[str, Any] | None:
-    worst = worst_step(analysis)
+    worst = analysis.worst_step
     if worst is None:
         return None
     return {

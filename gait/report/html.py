@@ -29,13 +29,11 @@ from gait.advice import (
     SYMPTOMS,
     AdviceItem,
     cadence_target,
-    format_number,
-    format_value,
     headline,
 )
-from gait.analysis import Analysis, MetricSummary
-from gait.render import FRONTAL_VIEWS, SIDE_COLOUR_HEX, SIDE_VIEWS, stance_end
-from gait.report.data import capture_checks, unit_of, view_name, worst_step, write_text_atomic
+from gait.analysis import Analysis, MetricSummary, view_family
+from gait.present import SIDE_COLOUR_HEX, format_number, format_value, view_name
+from gait.report.data import capture_checks, frame_times, unit_of, write_text_atomic
 from gait.report.svg import BandEdge, StanceSeries, cadence_plot, stance_plot, steps_plot
 from gait.thresholds import DEFAULT_THRESHOLDS, UNVALIDATED, ThresholdTable
 from gait.video import VideoInfo
@@ -188,15 +186,10 @@ def _meta_line(analysis: Analysis) -> str:
     )
 
 
-def _family(analysis: Analysis) -> str:
-    view = analysis.view.view
-    return "frontal" if view in FRONTAL_VIEWS else "side" if view in SIDE_VIEWS else ""
-
-
 def _headline(analysis: Analysis, advice: Sequence[AdviceItem]) -> dict[str, Any]:
     head = headline(advice, analysis.findings)
     confidence = analysis.view.confidence
-    sure = "high" if confidence >= 0.7 else "moderate" if confidence >= 0.4 else "low"
+    sure = analysis.view.certainty
     return {
         "title": head.title,
         "alarm": head.alarm,
@@ -237,7 +230,7 @@ def _tiles(analysis: Analysis, advice: Sequence[AdviceItem]) -> list[dict[str, A
                 "note": note,
             }
         )
-    for key in HEADLINE_KEYS.get(_family(analysis), ()):
+    for key in HEADLINE_KEYS.get(view_family(analysis.view.view), ()):
         per_side = [analysis.metric(key, side) for side in ("left", "right")]
         shown = [m for m in per_side if m is not None and m.measurable]
         if shown:
@@ -282,10 +275,10 @@ def _still(analysis: Analysis, still_bgr: np.ndarray | None) -> dict[str, str] |
     ok, jpeg = cv2.imencode(".jpg", still_bgr, [cv2.IMWRITE_JPEG_QUALITY, 85])
     if not ok:
         return None
-    worst = worst_step(analysis)
+    worst = analysis.worst_step
     caption = "The step with the largest value"
     if worst is not None:
-        time_s = worst.frame / analysis.fps
+        time_s = float(frame_times(analysis, np.array([worst.frame]))[0])
         caption = (
             f"Step {worst.index + 1}, {worst.side} stance, at {time_s:.2f} s: "
             f"{worst.label[:1].lower()}{worst.label[1:]} {format_value(worst.value, worst.unit)}"
@@ -333,7 +326,7 @@ def _trace_for(analysis: Analysis, spec: TraceSpec, side: str) -> np.ndarray | N
 
 def _stance_plots(analysis: Analysis) -> list[dict[str, Any]]:
     steps = analysis.steps
-    ends = stance_end(steps)
+    ends = steps.stance_end_frame
     plots = []
     for spec in STANCE_TRACES:
         summaries = [m for m in analysis.metrics if m.key == spec.metric_key]
@@ -380,7 +373,10 @@ def _step_plots(analysis: Analysis, thresholds: ThresholdTable) -> list[dict[str
     """Per-step plots of the view's headline metrics and of every metric with threshold bands."""
     steps = analysis.steps
     bands = band_edges(thresholds)
-    wanted = [*HEADLINE_KEYS.get(_family(analysis), ()), *(k for k in bands if k != CADENCE_KEY)]
+    wanted = [
+        *HEADLINE_KEYS.get(view_family(analysis.view.view), ()),
+        *(k for k in bands if k != CADENCE_KEY),
+    ]
     keys = [k for k in dict.fromkeys(wanted) if k in steps.values]
     plots = []
     for key in keys:
@@ -399,11 +395,11 @@ def _step_plots(analysis: Analysis, thresholds: ThresholdTable) -> list[dict[str
 
 def _cadence_plot(analysis: Analysis, advice: Sequence[AdviceItem]) -> dict[str, Any] | None:
     steps = analysis.steps
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cadence = np.where(steps.step_time_s > 0, 60.0 / steps.step_time_s, np.nan)
+    # The engine's per-step cadence (60 / step time), as in steps.csv.
+    cadence = np.asarray(steps.values.get(CADENCE_KEY, np.full(steps.n, np.nan)), float)
     if not np.isfinite(cadence).any():
         return None
-    time_s = steps.contact_frame / analysis.fps
+    time_s = frame_times(analysis, steps.contact_frame)
     svg = cadence_plot(time_s, cadence, steps.side, CADENCE_BAND_SPM, cadence_target(advice))
     caption = (
         "Each dot is one step (60 / step time), coloured by the leg that landed; green band: "

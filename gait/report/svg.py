@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gait.render import SIDE_COLOUR_HEX
+from gait.present import SIDE_COLOUR_HEX
 
 #: Fill colours of the threshold bands, by band name; unknown names get a neutral grey.
 BAND_FILL: dict[str, str] = {

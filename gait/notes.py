@@ -1,0 +1,86 @@
+"""Capture notes: sentences on what limited the measurement of a clip, for the report and the JSON."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gait.analysis import VIEW_SURE, ViewEstimate
+from gait.config import Config
+from gait.metrics.cadence import WALKING_CADENCE_SPM
+from gait.signal import CleanedTrack
+from gait.track import PoseTrack
+from gait.views import USER_VIEW_REASON
+
+
+def quality_notes(
+    raw: PoseTrack,
+    n_steps: int,
+    cleaned: CleanedTrack,
+    view: ViewEstimate,
+    events_spm: float,
+    bounce_spm: float,
+    tilt_deg: float | None,
+    cfg: Config,
+    walking: bool,
+) -> tuple[str, ...]:
+    """Sentences on what limited the measurement, for the report."""
+    notes = []
+    duration_s = raw.n_frames / raw.fps
+    missing = 1.0 - float(np.mean(raw.person_found))
+    if missing > 0.05:
+        notes.append(f"No person in {100 * missing:.0f}% of frames.")
+    if cleaned.swapped.any():
+        notes.append(
+            "Left/right leg labels were swapped by the pose model and repaired on "
+            f"{cleaned.swapped.sum()} frames."
+        )
+    if cleaned.dropped_points:
+        share = cleaned.dropped_points / max(raw.xy_px.size, 1)
+        notes.append(f"{100 * share:.1f}% of landmark coordinates were dropped for low visibility.")
+    notes.append(f"Low-pass filter at {cleaned.cutoff_hz:.1f} Hz (zero-phase Butterworth).")
+    if view.overridden and view.reason != USER_VIEW_REASON:
+        notes.append(f"The view was {view.reason}.")
+    if not view.overridden and view.confidence < VIEW_SURE:
+        notes.append(
+            f"The camera view is uncertain ({view.view}, confidence {view.confidence:.2f}): {view.reason}."
+        )
+    if np.isfinite(events_spm) and np.isfinite(bounce_spm):
+        notes.append(
+            f"Cadence from the step events {events_spm:.0f} steps/min ({n_steps} steps); "
+            f"from the mid-hip bounce {bounce_spm:.0f} steps/min ({duration_s:.1f} s)."
+        )
+    if tilt_deg is None:
+        notes.append(
+            f"Camera tilt unknown: assumed up to {cfg.unknown_tilt_deg:.1f} deg "
+            "when judging roll-sensitive angles."
+        )
+    else:
+        notes.append(f"Camera tilt {tilt_deg:+.1f} deg (clockwise positive).")
+    if walking:
+        notes.append(
+            f"Cadence below {WALKING_CADENCE_SPM:.0f} steps/min: "
+            "this looks like walking (or slowed-down video); "
+            "running bands were not applied."
+        )
+    return tuple(notes)
+
+
+def cut_notes(track: PoseTrack, cut_frames: list[int], n_across: int) -> tuple[str, ...]:
+    """The note for a clip cut between shots, naming where and how many steps were left out."""
+    if not cut_frames:
+        return ()
+    at = ", ".join(f"{track.time_s[c]:.1f} s" for c in cut_frames)
+    return (
+        f"The clip is cut between {len(cut_frames) + 1} shots (at {at}): the {n_across} steps spanning a cut"
+        " were left out, and the shots may differ in place and pace.",
+    )
+
+
+def small_runner_notes(n_small: int, n_steps: int, min_hip_width_px: float) -> tuple[str, ...]:
+    """The note for steps left out of the frontal angles because the runner was too far away."""
+    if not n_small:
+        return ()
+    return (
+        f"{n_small} of {n_steps} steps were left out of the frontal-plane angles: the runner was too far"
+        f" away (hips under {min_hip_width_px:.0f} px apart in the image).",
+    )

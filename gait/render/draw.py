@@ -1,0 +1,162 @@
+"""Drawing primitives for the annotators: sizes that scale with the frame, outlined text and lines, colours.
+
+One drawing unit is a thousandth of the frame's longer side (:class:`Scale`), so lines and text keep
+the same share of the picture on a phone and on a laptop. Side colours are the report's
+(:data:`gait.present.SIDE_COLOUR_HEX`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from gait.present import SIDE_COLOUR_HEX
+from gait.track import LANDMARK_INDEX
+
+FONT = cv2.FONT_HERSHEY_DUPLEX
+
+
+WHITE = (255, 255, 255)
+
+
+INK = (20, 20, 20)
+
+
+GREY = (210, 210, 210)
+
+
+YELLOW = (60, 220, 255)
+
+
+def hex_to_bgr(colour: str) -> tuple[int, int, int]:
+    """``"#1E88E5"`` -> ``(229, 136, 30)``, the order OpenCV draws in."""
+    value = colour.lstrip("#")
+    red, green, blue = (int(value[i : i + 2], 16) for i in (0, 2, 4))
+    return blue, green, red
+
+
+SIDE_BGR: dict[str, tuple[int, int, int]] = {side: hex_to_bgr(c) for side, c in SIDE_COLOUR_HEX.items()}
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Drawing sizes for one frame size: ``px(k)`` is ``k`` thousandths of the longer side."""
+
+    unit_px: float
+
+    @classmethod
+    def of(cls, frame: np.ndarray) -> Scale:
+        """The scale of a (height, width, 3) frame."""
+        return cls(max(frame.shape[:2]) / 1000)
+
+    def px(self, k: float) -> int:
+        """``k`` drawing units in whole pixels, at least 1."""
+        return max(1, round(k * self.unit_px))
+
+
+def _font_scale(height_px: int) -> float:
+    """The Hershey font scale whose capital letters are ``height_px`` tall."""
+    (_, cap_px), _ = cv2.getTextSize("H", FONT, 1.0, 1)
+    return height_px / cap_px
+
+
+def text_width(text: str, height_px: int) -> int:
+    """Width in pixels of ``text`` drawn by :func:`draw_text` at cap height ``height_px``."""
+    scale, thick = _font_scale(height_px), max(1, round(height_px / 11))
+    parts = text.split("°")
+    widths = [cv2.getTextSize(p, FONT, scale, thick)[0][0] for p in parts]
+    return sum(widths) + (len(parts) - 1) * _degree_advance(height_px)
+
+
+def _degree_advance(height_px: int) -> int:
+    return max(4, round(height_px * 0.45))
+
+
+def draw_text(
+    frame: np.ndarray,
+    text: str,
+    org_px: tuple[int, int],
+    height_px: int,
+    colour: tuple[int, int, int] = WHITE,
+) -> int:
+    """Draw outlined text with its baseline-left at ``org_px``; the degree sign is drawn as a ring.
+
+    Returns the width drawn, in pixels.
+    """
+    scale, thick = _font_scale(height_px), max(1, round(height_px / 11))
+    outline = thick + max(2, round(height_px / 6))
+    x, y = org_px
+    for i, part in enumerate(text.split("°")):
+        if i:
+            radius = max(2, round(height_px * 0.12))
+            centre = (x + radius + max(1, thick // 2), y - height_px + radius)
+            cv2.circle(frame, centre, radius, INK, outline, cv2.LINE_AA)
+            cv2.circle(frame, centre, radius, colour, thick, cv2.LINE_AA)
+            x += _degree_advance(height_px)
+        if part:
+            cv2.putText(frame, part, (x, y), FONT, scale, INK, outline, cv2.LINE_AA)
+            cv2.putText(frame, part, (x, y), FONT, scale, colour, thick, cv2.LINE_AA)
+            x += cv2.getTextSize(part, FONT, scale, thick)[0][0]
+    return x - org_px[0]
+
+
+def draw_label(
+    frame: np.ndarray,
+    text: str,
+    org_px: tuple[int, int],
+    height_px: int,
+    colour: tuple[int, int, int] = WHITE,
+) -> None:
+    """Text on a dark box, moved inside the frame if it would stick out; ``org_px`` is baseline-left."""
+    pad = max(2, height_px // 3)
+    width = text_width(text, height_px)
+    frame_h, frame_w = frame.shape[:2]
+    x = min(max(org_px[0], pad), frame_w - width - pad)
+    y = min(max(org_px[1], height_px + pad), frame_h - pad)
+    shade(frame, x - pad, y - height_px - pad, x + width + pad, y + pad)
+    draw_text(frame, text, (x, y), height_px, colour)
+
+
+def shade(frame: np.ndarray, x0: int, y0: int, x1: int, y1: int, keep: float = 0.35) -> None:
+    """Darken a rectangle (clipped to the frame) to ``keep`` of its brightness, for panels."""
+    height, width = frame.shape[:2]
+    x0, x1 = max(0, x0), min(width, x1)
+    y0, y1 = max(0, y0), min(height, y1)
+    if x1 > x0 and y1 > y0:
+        frame[y0:y1, x0:x1] = cv2.convertScaleAbs(frame[y0:y1, x0:x1], alpha=keep)
+
+
+def dashed_line(
+    frame: np.ndarray,
+    p0: np.ndarray,
+    p1: np.ndarray,
+    colour: tuple[int, int, int],
+    thickness: int,
+    dash_px: int,
+) -> None:
+    """A dashed line from ``p0`` to ``p1`` (pixel coordinates)."""
+    length = float(np.hypot(*(p1 - p0)))
+    n_dashes = max(1, int(length // (2 * dash_px)))
+    starts = np.linspace(0.0, 1.0, n_dashes, endpoint=False)
+    ends = starts + 0.5 / n_dashes
+    a = np.rint(p0 + np.outer(starts, p1 - p0)).astype(int)
+    b = np.rint(p0 + np.outer(ends, p1 - p0)).astype(int)
+    for (ax, ay), (bx, by) in zip(a, b, strict=True):
+        cv2.line(frame, (int(ax), int(ay)), (int(bx), int(by)), colour, thickness, cv2.LINE_AA)
+
+
+def pt(xy: np.ndarray) -> tuple[int, int]:
+    return round(float(xy[0])), round(float(xy[1]))
+
+
+def line(frame: np.ndarray, a: np.ndarray, b: np.ndarray, colour: tuple[int, int, int], thick: int) -> None:
+    """An outlined line, skipped when an end is missing (NaN)."""
+    if np.isnan(a).any() or np.isnan(b).any():
+        return
+    cv2.line(frame, pt(a), pt(b), colour, thick, cv2.LINE_AA)
+
+
+def ix(name: str) -> int:
+    return LANDMARK_INDEX[name]

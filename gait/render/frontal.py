@@ -1,0 +1,134 @@
+"""Frontal-view annotator: the pelvis line with the engine's levelled pelvis angle and hip adduction."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from gait.analysis import Analysis
+from gait.present import SIDES, format_value
+from gait.render.draw import (
+    INK,
+    SIDE_BGR,
+    WHITE,
+    YELLOW,
+    Scale,
+    dashed_line,
+    draw_label,
+    ix,
+    pt,
+    text_width,
+)
+from gait.render.timing import stance_of
+from gait.track import PoseTrack
+
+#: Below this hip-line angle the pelvis is drawn as "level", degrees.
+LEVEL_DEG = 0.5
+
+
+class PelvisAnnotator:
+    """Frontal views: the pelvis line with the engine's pelvis angle, and each stance femur's adduction.
+
+    The hip line is drawn through and beyond both hips, with a dashed line for the true horizontal
+    as the camera saw it (the image horizontal turned by the camera roll), and the engine's levelled
+    pelvis angle printed with the side of the lower hip. For the stance leg, a dashed line
+    perpendicular to the pelvis shows a neutral femur, and the engine's hip adduction (positive
+    toward the midline) is printed at the knee.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The cleaned track (where to draw).
+    stance : (frames, 2) bool array
+        Left / right stance per frame (see :func:`stance_of`).
+    pelvis_angle_deg : (frames,) float
+        The engine's ``pelvis_angle_deg`` trace: positive when the right hip is lower.
+    adduction_deg : (frames, 2) float
+        The engine's ``hip_adduction_left_deg`` / ``hip_adduction_right_deg`` traces.
+    tilt_deg : float
+        The camera roll the engine levelled by (clockwise positive; 0 when unknown).
+    """
+
+    def __init__(
+        self,
+        track: PoseTrack,
+        stance: np.ndarray,
+        pelvis_angle_deg: np.ndarray,
+        adduction_deg: np.ndarray,
+        tilt_deg: float = 0.0,
+    ) -> None:
+        self.hips = track.xy_px[:, [ix("left_hip"), ix("right_hip")]].astype(float)
+        self.knees = track.xy_px[:, [ix("left_knee"), ix("right_knee")]].astype(float)
+        self.stance = stance
+        self.angle_deg = np.asarray(pelvis_angle_deg, float)
+        self.adduction_deg = np.asarray(adduction_deg, float)
+        roll = math.radians(tilt_deg)
+        #: Direction of a true horizontal in the image: a clockwise roll turns it clockwise on screen.
+        self.horizontal = np.array([math.cos(roll), math.sin(roll)])
+
+    @classmethod
+    def of(cls, analysis: Analysis, track: PoseTrack) -> PelvisAnnotator | None:
+        """The annotator for an analysis whose traces hold the pelvis and hip angles, else None."""
+        traces = analysis.traces
+        keys = ("pelvis_angle_deg", "hip_adduction_left_deg", "hip_adduction_right_deg")
+        if not all(k in traces for k in keys):
+            return None
+        adduction = np.column_stack((traces[keys[1]], traces[keys[2]]))
+        return cls(track, stance_of(analysis), traces[keys[0]], adduction, analysis.tilt_deg or 0.0)
+
+    def label(self, frame_index: int) -> str:
+        """The pelvis text at a frame, e.g. ``"Pelvis 4.2°, R hip lower"`` (empty when unknown)."""
+        angle = self.angle_deg[frame_index] if frame_index < len(self.angle_deg) else math.nan
+        if not math.isfinite(angle):
+            return ""
+        if abs(angle) < LEVEL_DEG:
+            return "Pelvis level"
+        lower = "R" if angle > 0 else "L"
+        return f"Pelvis {format_value(abs(angle), 'deg')}, {lower} hip lower"
+
+    def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
+        if not 0 <= frame_index < len(self.hips) or np.isnan(self.hips[frame_index]).any():
+            return frame_bgr
+        s = Scale.of(frame_bgr)
+        left, right = self.hips[frame_index]
+        mid, along = (left + right) / 2, right - left
+        span = float(np.hypot(*along))
+        if span < 1:
+            return frame_bgr
+        unit = along / span
+        reach = 0.5 * span + s.px(60)
+        horizontal = self.horizontal
+        dashed_line(frame_bgr, mid - reach * horizontal, mid + reach * horizontal, WHITE, s.px(2), s.px(10))
+        cv2.line(frame_bgr, pt(mid - reach * unit), pt(mid + reach * unit), INK, s.px(8), cv2.LINE_AA)
+        cv2.line(frame_bgr, pt(mid - reach * unit), pt(mid + reach * unit), YELLOW, s.px(5), cv2.LINE_AA)
+        label = self.label(frame_index)
+        ends = sorted((mid - reach * unit, mid + reach * unit), key=lambda p: float(p[0]))
+        text_h, gap = s.px(18), s.px(16)
+        x = int(ends[1][0]) + gap
+        if x + text_width(label, text_h) > frame_bgr.shape[1]:
+            x = int(ends[0][0]) - gap - text_width(label, text_h)
+        end = ends[1] if x > mid[0] else ends[0]
+        if label:
+            draw_label(frame_bgr, label, (x, int(end[1]) + text_h // 2), text_h, YELLOW)
+        for col in np.flatnonzero(self.stance[frame_index]):
+            self._femur(frame_bgr, frame_index, int(col), unit, s)
+        return frame_bgr
+
+    def _femur(self, frame: np.ndarray, i: int, col: int, unit: np.ndarray, s: Scale) -> None:
+        hip, knee = self.hips[i, col], self.knees[i, col]
+        if np.isnan(knee).any():
+            return
+        down = np.array([-unit[1], unit[0]]) * (1 if unit[0] >= 0 else -1)
+        down = down if down[1] > 0 else -down
+        length = float(np.hypot(*(knee - hip)))
+        dashed_line(frame, hip, hip + length * down, WHITE, s.px(3), s.px(9))
+        side = SIDES[col]
+        angle = float(self.adduction_deg[i, col]) if i < len(self.adduction_deg) else math.nan
+        if not math.isfinite(angle):
+            return
+        label = format_value(angle, "deg")
+        outward = 1 if (hip - self.hips[i, 1 - col])[0] > 0 else -1
+        x = int(knee[0]) + (s.px(26) if outward > 0 else -s.px(26) - text_width(label, s.px(20)))
+        draw_label(frame, label, (x, int(knee[1]) + s.px(8)), s.px(20), SIDE_BGR[side])

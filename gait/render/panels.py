@@ -1,0 +1,176 @@
+"""Panels over the picture: the heads-up panel of the clip's summaries and the gait strip along the bottom."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import cv2
+import numpy as np
+
+from gait.analysis import Analysis, Steps, view_family
+from gait.metrics.catalogue import CADENCE_KEY
+from gait.present import SIDES, format_short, format_value
+from gait.render.draw import GREY, SIDE_BGR, WHITE, Scale, draw_text, ix, shade, text_width
+from gait.track import PoseTrack
+
+#: Height of the gait strip along the bottom, drawing units.
+STRIP_UNITS = 44
+
+
+#: Short names for the heads-up panel, by metric key; other keys use the metric's label.
+SHORT_LABELS: dict[str, str] = {
+    "pelvic_drop_midstance_deg": "Pelvic drop",
+    "pelvic_drop_peak_deg": "Pelvic drop pk",
+    "hip_adduction_peak_deg": "Hip adduction",
+    "femoral_adduction_peak_deg": "Femur adduction",
+    "overstride_leg_lengths": "Overstride (leg len.)",
+    "shank_angle_ic_deg": "Shank angle",
+    "knee_flexion_ic_deg": "Knee flexion",
+    "contact_time_s": "Contact (s)",
+    "duty_factor_pct": "Duty factor (%)",
+}
+
+
+#: Metrics shown in the heads-up panel, in order of preference, by view family.
+HUD_KEYS: dict[str, tuple[str, ...]] = {
+    "frontal": ("pelvic_drop_midstance_deg", "hip_adduction_peak_deg", "femoral_adduction_peak_deg"),
+    "side": ("overstride_leg_lengths", "shank_angle_ic_deg", "knee_flexion_ic_deg"),
+}
+
+
+class GaitStripAnnotator:
+    """A strip along the bottom: each side's stance periods as bars, contacts as ticks, a playhead.
+
+    Parameters
+    ----------
+    steps : Steps
+        The steps of the clip.
+    n_frames : int
+        Number of frames of the clip (the strip's full width).
+    """
+
+    def __init__(self, steps: Steps, n_frames: int) -> None:
+        self.n_frames = max(1, n_frames)
+        self.bars = [
+            (SIDES.index(str(side)), int(c), int(e))
+            for side, c, e in zip(steps.side, steps.contact_frame, steps.stance_end_frame, strict=True)
+            if side in SIDES
+        ]
+        self._cache: dict[tuple[int, int], tuple[np.ndarray, int]] = {}
+
+    def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
+        strip, y0 = self._strip(frame_bgr)
+        height, width = frame_bgr.shape[:2]
+        frame_bgr[y0:height] = strip
+        s = Scale.of(frame_bgr)
+        x0, x1 = self._span(width, s)
+        x = x0 + round((x1 - x0) * min(frame_index, self.n_frames - 1) / max(1, self.n_frames - 1))
+        cv2.line(frame_bgr, (x, y0 + s.px(3)), (x, height - s.px(3)), WHITE, s.px(3), cv2.LINE_AA)
+        return frame_bgr
+
+    @staticmethod
+    def _span(width: int, s: Scale) -> tuple[int, int]:
+        return s.px(40), width - s.px(12)
+
+    def _strip(self, frame: np.ndarray) -> tuple[np.ndarray, int]:
+        """The strip image for this frame size, drawn once and cached."""
+        height, width = frame.shape[:2]
+        if (width, height) not in self._cache:
+            s = Scale.of(frame)
+            strip_h = s.px(STRIP_UNITS)
+            strip = np.full((strip_h, width, 3), 24, np.uint8)
+            x0, x1 = self._span(width, s)
+            row_h = (strip_h - s.px(12)) // 2
+            for col, side in enumerate(SIDES):
+                top = s.px(4) + col * (row_h + s.px(4))
+                draw_text(strip, side[0].upper(), (s.px(12), top + row_h - s.px(3)), s.px(14), SIDE_BGR[side])
+                for bar_col, start, end in self.bars:
+                    if bar_col == col:
+                        xa = x0 + (x1 - x0) * start // max(1, self.n_frames - 1)
+                        xb = x0 + (x1 - x0) * max(end, start) // max(1, self.n_frames - 1)
+                        cv2.rectangle(strip, (xa, top), (max(xb, xa + 1), top + row_h), SIDE_BGR[side], -1)
+                        cv2.line(strip, (xa, top), (xa, top + row_h), WHITE, s.px(2))
+            self._cache[(width, height)] = (strip, height - strip_h)
+        return self._cache[(width, height)]
+
+
+class HudAnnotator:
+    """A heads-up panel: the clip's cadence and the per-side medians of the view's key metrics.
+
+    The numbers are the analysis's summaries (the ones ``summary.json`` and the report give),
+    written with the same formatting, so the video, the report and the JSON agree.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The analysis; its summaries give the values.
+    keys : sequence of str
+        Per-side metric keys to show (at most three are shown).
+    corner : {"left", "right"}
+        The top corner the panel sits in (choose the one away from the runner).
+    """
+
+    def __init__(
+        self, analysis: Analysis, keys: Sequence[str], corner: Literal["left", "right"] = "left"
+    ) -> None:
+        self.corner = corner
+        self.n_frames = analysis.n_frames
+        cadence = analysis.metric(CADENCE_KEY, "both")
+        self.cadence = format_value(cadence.median, cadence.unit) if cadence and cadence.measurable else "-"
+        #: (label, left text, right text) per metric row.
+        self.rows: list[tuple[str, str, str]] = []
+        for key in list(keys)[:3]:
+            summaries = [analysis.metric(key, side) for side in SIDES]
+            known = next((m for m in summaries if m is not None), None)
+            label = SHORT_LABELS.get(key, known.label[:16] if known else key[:16])
+            texts = [
+                format_short(m.median, m.unit) if m is not None and m.measurable else "-" for m in summaries
+            ]
+            self.rows.append((label, texts[0], texts[1]))
+
+    def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
+        if not 0 <= frame_index < self.n_frames:
+            return frame_bgr
+        s = Scale.of(frame_bgr)
+        text_h, line_h, pad = s.px(17), s.px(34), s.px(14)
+        label_w = max([text_width("Cadence", text_h)] + [text_width(r[0], text_h) for r in self.rows])
+        col_w = text_width("00.0°", text_h) + s.px(18)
+        width = pad * 3 + label_w + max(2 * col_w, text_width("000 steps/min", text_h))
+        height = pad * 2 + line_h * (2 + len(self.rows)) - s.px(8)
+        if not self.rows:
+            height -= line_h
+        x0 = s.px(12) if self.corner == "left" else frame_bgr.shape[1] - s.px(12) - width
+        shade(frame_bgr, x0, s.px(12), x0 + width, s.px(12) + height)
+        x, y = x0 + pad, s.px(12) + pad + text_h
+        draw_text(frame_bgr, "Cadence", (x, y), text_h, GREY)
+        draw_text(frame_bgr, self.cadence, (x + label_w + pad, y), text_h)
+        if not self.rows:
+            return frame_bgr
+        y += line_h
+        for col, side in enumerate(SIDES):
+            draw_text(
+                frame_bgr, side.capitalize(), (x + label_w + pad + col * col_w, y), text_h, SIDE_BGR[side]
+            )
+        for label, *texts in self.rows:
+            y += line_h
+            draw_text(frame_bgr, label, (x, y), text_h, GREY)
+            for col, side in enumerate(SIDES):
+                draw_text(frame_bgr, texts[col], (x + label_w + pad + col * col_w, y), text_h, SIDE_BGR[side])
+        return frame_bgr
+
+
+def hud_corner(track: PoseTrack) -> Literal["left", "right"]:
+    """The top corner away from the runner: "right" when the runner is mostly in the left half."""
+    mid_x = (track.xy_px[:, ix("left_hip"), 0] + track.xy_px[:, ix("right_hip"), 0]) / 2
+    finite = mid_x[np.isfinite(mid_x)]
+    return "right" if finite.size and np.median(finite) < track.frame_size_px[0] / 2 else "left"
+
+
+def hud_keys(analysis: Analysis) -> list[str]:
+    """The per-side metrics the heads-up panel shows for this clip's view (those measured on a side)."""
+    usable = list(
+        dict.fromkeys(m.key for m in analysis.metrics if m.side in SIDES and m.measurable and m.n_steps)
+    )
+    preferred = [k for k in HUD_KEYS.get(view_family(analysis.view.view), ()) if k in usable]
+    return (preferred or usable)[:3]
