@@ -367,20 +367,37 @@ def test_ctrl_c_in_a_dask_batch_publishes_nothing(
     out = tmp_path / "out"
     options = AnalyseOptions(write_video=True, cache_dir=pose_cache_dir)  # the video keeps it busy
 
+    fired = threading.Event()
+    done = threading.Event()
+
     def interrupt_once_staging() -> None:
         deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and not list(out.glob(f"*/{STAGING_PREFIX}*")):
+        while time.monotonic() < deadline and not done.is_set():
+            if list(out.glob(f"*/{STAGING_PREFIX}*")):
+                fired.set()
+                os.kill(os.getpid(), signal.SIGINT)
+                return
             time.sleep(0.02)
-        os.kill(os.getpid(), signal.SIGINT)
 
     watcher = threading.Thread(target=interrupt_once_staging, daemon=True)
     reported = []
-    with pytest.raises(KeyboardInterrupt):
+    interrupted = False
+    try:
         watcher.start()
         for outcome in run_batch([small_sample], out, options, workers=2):
             reported.append(outcome)
-        time.sleep(60)  # the signal lands in here if the clip was quicker than the watcher
-    watcher.join()
+        if fired.is_set():
+            time.sleep(60)  # the signal lands in here if the clip was quicker than the signal
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        done.set()  # a watcher that never saw the clip mid-way sends nothing later
+        watcher.join()
+    if not fired.is_set():
+        # timing on a loaded machine: the batch ended before the watcher saw the clip mid-way
+        assert [o.ok for o in reported] == [True], reported
+        pytest.skip("the clip finished before it could be interrupted mid-way (timing); nothing to test")
+    assert interrupted
     assert reported == []
     time.sleep(2)  # a worker still running would publish now
     assert not out.exists(), sorted(out.rglob("*"))
