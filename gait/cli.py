@@ -39,6 +39,7 @@ from gait.errors import GaitError
 from gait.fsutil import check_output_dir, os_error_sentence
 from gait.known_answer import KnownAnswer, known_answers, load_truth
 from gait.pipeline import NEEDS, AnalyseOptions
+from gait.present import format_number
 from gait.report.batch import shown
 from gait.thresholds import MIN_STEPS_FOR_VERDICT, UNVALIDATED
 from gait.video import probe
@@ -195,8 +196,8 @@ def metrics_table(analysis: Analysis) -> Table:
             table.add_row(
                 escape(f"{m.label} [{m.unit}]"),
                 m.side,
-                f"{m.median:.2f}",
-                f"{m.iqr:.2f}",
+                format_number(m.median, m.unit),
+                format_number(m.iqr, m.unit),
                 str(m.n_steps),
                 f"{m.confidence:.0%}",
                 verdict,
