@@ -12,6 +12,7 @@ from gait.analysis import Analysis, Steps, view_family
 from gait.metrics.catalogue import CADENCE_KEY
 from gait.present import SIDES, format_short, format_value
 from gait.render.draw import GREY, SIDE_BGR, WHITE, Scale, draw_text, ix, shade, text_width
+from gait.thresholds import UNVALIDATED
 from gait.track import PoseTrack
 
 #: Height of the gait strip along the bottom, drawing units.
@@ -124,6 +125,8 @@ class HudAnnotator:
             summaries = [analysis.metric(key, side) for side in SIDES]
             known = next((m for m in summaries if m is not None), None)
             label = SHORT_LABELS.get(key, known.label[:16] if known else key[:16])
+            if key in UNVALIDATED:
+                label += " (unvalidated)"  # shown, not judged: docs/validation.md
             texts = [
                 format_short(m.median, m.unit) if m is not None and m.measurable else "-" for m in summaries
             ]
