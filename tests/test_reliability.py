@@ -382,6 +382,8 @@ def test_ctrl_c_in_a_dask_batch_publishes_nothing(
     watcher = threading.Thread(target=interrupt_once_staging, daemon=True)
     reported = []
     interrupted = False
+    # a user's Ctrl-C: Python's own handler, whatever an earlier test's event loop left installed
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         watcher.start()
         for outcome in run_batch([small_sample], out, options, workers=2):
@@ -393,6 +395,7 @@ def test_ctrl_c_in_a_dask_batch_publishes_nothing(
     finally:
         done.set()  # a watcher that never saw the clip mid-way sends nothing later
         watcher.join()
+        signal.signal(signal.SIGINT, previous)
     if not fired.is_set():
         # timing on a loaded machine: the batch ended before the watcher saw the clip mid-way
         assert [o.ok for o in reported] == [True], reported
