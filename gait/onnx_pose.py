@@ -480,20 +480,17 @@ class OnnxPoseEstimator:
         """Detections of every frame, smoothed over time as MediaPipe's VIDEO mode smooths them."""
         done = _Settled()
         times: list[float] = []
-        changes: list[float] = []
         pending: list[np.ndarray] = []
         region: Region | None = None
         batch = self.batch_size
-        previous = None
+        cut_finder = shots.CutFinder()
         size_px = (0, 0)
         for frame in frames:
             image = self.working_image(frame.bgr)
             size_px = (image.shape[1], image.shape[0])
             pending.append(image)
             times.append(frame.time_s)
-            current = shots.thumbnail(frame.bgr)
-            changes.append(shots.change(previous, current))
-            previous = current
+            cut_finder.add(frame.bgr)
             if on_frame is not None:
                 on_frame(frame.index)
             while len(pending) >= batch:
@@ -507,7 +504,7 @@ class OnnxPoseEstimator:
         raw = done.stack(done.rows)
         side = np.asarray(done.sides, np.float64)
         mirrored = smooth(done.stack(done.mirrored), side, time_ms, size_px) if mirror else None
-        cuts = shots.cut_frames(np.asarray(changes)) if changes else []
+        cuts = cut_finder.cut_frames()
         return TrackedFrames(smooth(raw, side, time_ms, size_px), time_s, cuts, mirrored)
 
     def _advance(

@@ -191,17 +191,15 @@ def detect_frames(
     Returns (frames, 33, 7) detections, (frames,) times in seconds, and the frames that start a
     new shot (hard cuts, found in the same pass from thumbnails).
     """
-    rows, times, changes = [], [], []
-    previous = None
+    rows, times = [], []
+    cuts = shots.CutFinder()
     for frame in frames:
         rows.append(estimator.detect(frame.bgr, frame.time_s))
         times.append(frame.time_s)
-        current = shots.thumbnail(frame.bgr)
-        changes.append(shots.change(previous, current))
-        previous = current
+        cuts.add(frame.bgr)
         if on_frame is not None:
             on_frame(frame.index)
-    return np.stack(rows), np.asarray(times), shots.cut_frames(np.asarray(changes))
+    return np.stack(rows), np.asarray(times), cuts.cut_frames()
 
 
 def extract_track(

@@ -37,3 +37,19 @@ def cut_frames(change_per_frame: np.ndarray) -> list[int]:
     typical = float(np.median(changes[1:]))
     cuts = (changes > MIN_CUT_CHANGE) & (changes > CUT_TO_TYPICAL * typical)
     return [int(i) for i in np.flatnonzero(cuts)]
+
+
+class CutFinder:
+    """Hard cuts found as the frames stream past: :meth:`add` each frame, then :meth:`cut_frames`."""
+
+    def __init__(self) -> None:
+        self._previous: np.ndarray | None = None
+        self._changes: list[float] = []
+
+    def add(self, bgr: np.ndarray) -> None:
+        current = thumbnail(bgr)
+        self._changes.append(change(self._previous, current))
+        self._previous = current
+
+    def cut_frames(self) -> list[int]:
+        return cut_frames(np.asarray(self._changes))
