@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from gait import pipeline
-from gait.metrics.common import HEELS, TOES
+from gait.landmarks import HEELS, TOES
 from gait.video import iter_frames
 
 
