@@ -153,6 +153,7 @@ class Analysis:
     findings: tuple[Finding, ...]
     tilt_deg: float | None  # camera roll estimate, + clockwise; None when unknown
     quality_notes: tuple[str, ...]
+    pitch_deg: float | None = None  # camera pitch estimate, + looking down; None when unknown
     traces: dict[str, np.ndarray] = field(default_factory=dict)  # per-frame signals, (frames,) each
     worst_step: WorstStep | None = None  # the step the still shows (see gait.findings.worst_step)
     track: PoseTrack | None = None  # the cleaned track (not serialised)
@@ -171,6 +172,7 @@ class Analysis:
             "n_frames": self.n_frames,
             "frame_size_px": list(self.frame_size_px),
             "tilt_deg": self.tilt_deg,
+            "pitch_deg": self.pitch_deg,
             "quality_notes": list(self.quality_notes),
             "metrics": [dataclasses.asdict(m) | {"iqr": m.iqr} for m in self.metrics],
             "findings": [dataclasses.asdict(f) for f in self.findings],

@@ -17,7 +17,7 @@ from gait.findings import make_findings, worst_step
 from gait.landmarks import USED_LANDMARKS, leg_length_px, mid_hip_px, stance_leg_length_px
 from gait.metrics import cadence, hip, pelvis, stride
 from gait.metrics.catalogue import CATALOGUE, FRONTAL, SIDE
-from gait.notes import cut_notes, quality_notes, small_runner_notes
+from gait.notes import cut_notes, pitch_notes, quality_notes, small_runner_notes
 from gait.signal import CleanedTrack, clean_track, level_xy
 from gait.summary import landmark_visibility, summarise
 from gait.track import LANDMARK_INDEX, PoseTrack
@@ -32,6 +32,7 @@ def analyse_track(
     config: Config | None = None,
     tilt_deg: float | None = None,
     tilt_uncertainty_deg: float | None = None,
+    pitch_deg: float | None = None,
 ) -> Analysis:
     """Measure a runner's gait from a pose track.
 
@@ -50,6 +51,9 @@ def analyse_track(
         How well that roll is known. It (at least ``config.min_tilt_uncertainty_deg``), or
         ``config.unknown_tilt_deg`` when the tilt is unknown, widens the margin needed before a
         roll-sensitive asymmetry or band is called.
+    pitch_deg : float, optional
+        Camera pitch measured elsewhere, + looking down; a frontal clip filmed from well above
+        hip height gets a note saying how far that moves its angles.
 
     Returns
     -------
@@ -95,6 +99,7 @@ def analyse_track(
         quality_notes(track, n_timed, cleaned, view_est, events_spm, bounce_spm, tilt_deg, cfg, walking)
         + cut_notes(track, cuts, n_across)
         + small_runner_notes(n_small, events.n, cfg.min_hip_width_px)
+        + pitch_notes(pitch_deg, view_est.view)
     )
     return Analysis(
         view=view_est,
@@ -106,6 +111,7 @@ def analyse_track(
         metrics=metrics,
         findings=findings,
         tilt_deg=tilt_deg,
+        pitch_deg=pitch_deg,
         quality_notes=notes,
         traces=signals | event_traces(events, cleaned),
         worst_step=worst_step(steps, metrics, findings),

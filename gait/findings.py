@@ -8,7 +8,8 @@ Rules:
   each side is judged on the median minus the tilt uncertainty, so a tilted camera cannot
   create a finding;
 * an "asymmetry" finding only when the left-right difference exceeds the detectable
-  difference plus twice the tilt uncertainty (a roll of r moves the difference by 2r).
+  difference, plus the error the known-answer bench saw in that difference, plus twice the
+  tilt uncertainty (a roll of r moves the difference by 2r).
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def band_findings(metrics: Sequence[MetricSummary]) -> list[Finding]:
 def asymmetry_findings(
     metrics: Sequence[MetricSummary], table: ThresholdTable, tilt_uncertainty_deg: float, min_steps: int
 ) -> list[Finding]:
-    """Left-right differences larger than the detectable difference (plus the roll allowance)."""
+    """Left-right differences larger than the detectable difference (plus the bench's error and the
+    roll allowance)."""
     by_key = {(m.key, m.side): m for m in metrics}
     out = []
     for key, detectable in table.detectable_difference.items():
@@ -91,7 +93,11 @@ def asymmetry_findings(
             continue
         diff = left.median - right.median
         info = CATALOGUE[key]
-        allowance = detectable + (2 * tilt_uncertainty_deg if info.roll_sensitive else 0.0)
+        allowance = (
+            detectable
+            + table.bench_asymmetry_error.get(key, 0.0)
+            + (2 * tilt_uncertainty_deg if info.roll_sensitive else 0.0)
+        )
         if not math.isfinite(diff) or abs(diff) <= allowance:
             continue
         high, low = (left, right) if diff > 0 else (right, left)

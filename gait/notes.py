@@ -65,6 +65,24 @@ def quality_notes(
     return tuple(notes)
 
 
+#: Camera pitch (deg, looking down) above which frontal angles are read low: on the known-answer
+#: bench a camera 0.5 m above hip height (8 deg) read femoral adduction 2.4 deg low, 1 m (18 deg)
+#: 2.5 deg low, against 0.0 at hip height (docs/validation.md).
+MAX_FRONTAL_PITCH_DEG = 5.0
+
+
+def pitch_notes(pitch_deg: float | None, view: str) -> tuple[str, ...]:
+    """The note for a frontal clip filmed from above (or below) hip height."""
+    if pitch_deg is None or view not in ("rear", "front") or abs(pitch_deg) <= MAX_FRONTAL_PITCH_DEG:
+        return ()
+    where = "down on" if pitch_deg > 0 else "up at"
+    return (
+        f"The camera looks {where} the runner by about {abs(pitch_deg):.0f} deg: on the known-answer "
+        "bench a camera 8-18 deg above hip height read femoral adduction about 2.5 deg low on both "
+        "sides (the left-right difference held). Film from hip height, level.",
+    )
+
+
 def cut_notes(track: PoseTrack, cut_frames: list[int], n_across: int) -> tuple[str, ...]:
     """The note for a clip cut between shots, naming where and how many steps were left out."""
     if not cut_frames:

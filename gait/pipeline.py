@@ -188,6 +188,7 @@ def analyse_video(
             view=options.view,
             tilt_deg=tilt.tilt_deg if tilt else None,
             tilt_uncertainty_deg=tilt.uncertainty_deg if tilt else None,
+            pitch_deg=tilt.pitch_deg if tilt else None,
         )
         require_measurable(analysis, options.need)
         advice = build_advice(analysis.findings, analysis.metrics, options.symptoms)

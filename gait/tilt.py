@@ -1,7 +1,8 @@
 """Camera roll from straight background lines: door frames, poles, treadmill uprights, wall corners.
 
 Vertical structures meet, in the image, at the vertical vanishing point (at infinity when the camera
-is not pitched); the camera's roll is the lean of the direction from the image centre to that point.
+is not pitched); the camera's roll is the lean of the direction from the image centre to that point,
+and its pitch follows from how far away the point is (a phone's field of view assumed).
 Segments come from OpenCV's probabilistic Hough transform outside the runner's bounding box.
 Horizontal lines are not used: any yaw of the camera tilts them by perspective.
 
@@ -28,6 +29,15 @@ MIN_LENGTH_FRACTION = 0.12
 MIN_SEGMENTS = 4
 #: Segments leaning more than this from the fitted vanishing direction are outliers.
 INLIER_DEG = 2.0
+#: The runner's box is masked at least this wide, as a fraction of its height: the box comes from
+#: joint centres, and a swinging leg or an arm's edge outside it reads as a leaning "vertical".
+MIN_MASK_WIDTH_OF_HEIGHT = 0.5
+#: Pitch is not reported when its jackknife standard error over the segments is larger than this:
+#: a few near-parallel lines, or verticals mixed with lines running away from the camera.
+MAX_PITCH_SE_DEG = 2.0
+#: Field of view across the frame's long side assumed for the pitch: a phone's main camera
+#: (65 deg; phones span about 55-80, so the pitch is known to about a quarter of itself).
+ASSUMED_FOV_LONG_SIDE_DEG = 65.0
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,7 @@ class TiltEstimate:
     tilt_deg: float  # + clockwise
     uncertainty_deg: float  # interquartile range of the inlier segments' residual lean
     n_segments: int
+    pitch_deg: float | None = None  # + looking down (FOV assumed); None when the lines disagree
 
 
 def vertical_segments(gray: np.ndarray, person_box: tuple[int, int, int, int] | None = None) -> np.ndarray:
@@ -45,6 +56,8 @@ def vertical_segments(gray: np.ndarray, person_box: tuple[int, int, int, int] | 
     edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 50, 150)
     if person_box is not None:
         x0, y0, x1, y1 = person_box
+        half = max(x1 - x0, MIN_MASK_WIDTH_OF_HEIGHT * (y1 - y0)) / 2
+        x0, x1 = int((x0 + x1) / 2 - half), int((x0 + x1) / 2 + half)
         edges[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)] = 0
     min_len = MIN_LENGTH_FRACTION * min(height, width)
     lines = cv2.HoughLinesP(edges, 1, np.pi / 360, threshold=60, minLineLength=min_len, maxLineGap=5)
@@ -81,10 +94,30 @@ def roll_deg(point: np.ndarray, centre: np.ndarray) -> float:
     return float(np.degrees(np.arctan2(dx, -dy)))
 
 
+def pitch_deg(point: np.ndarray) -> float:
+    """Camera pitch (deg, + looking down) from the fitted vanishing point, in coordinates centred on
+    the image and divided by its long side.
+
+    Verticals meet ``f / tan(pitch)`` from the centre, below it when looking down. Lines running
+    away from the camera (a treadmill's belt edges, floor tiles) also look near-vertical from a raised
+    camera and meet at the horizon, ``f * tan(pitch)`` above the centre; a point nearer than ``f``
+    (a pitch over 45 deg, which no one films a runner with) is read as that one.
+    """
+    focal = 0.5 / np.tan(np.radians(ASSUMED_FOV_LONG_SIDE_DEG / 2))
+    if abs(point[2]) < 1e-12:
+        return 0.0
+    x, y = point[0] / point[2], point[1] / point[2]
+    distance = float(np.hypot(x, y))
+    if distance > focal:  # the verticals' vanishing point
+        return float(np.degrees(np.arctan(focal / distance))) * (1.0 if y > 0 else -1.0)
+    return float(np.degrees(np.arctan(distance / focal))) * (1.0 if y < 0 else -1.0)
+
+
 def estimate_tilt(
     gray_frames: Iterable[np.ndarray], person_boxes: Iterable[tuple[int, int, int, int] | None]
 ) -> TiltEstimate | None:
-    """Roll of the camera from a few frames, or None when too few straight vertical lines are seen.
+    """Roll and pitch of the camera from a few frames, or None when too few straight vertical lines are
+    seen.
 
     The near-vertical segments meet at the vertical vanishing point (at infinity for a camera with
     no pitch); the roll is the lean of the direction from the image centre to it, so a camera tilted
@@ -112,4 +145,11 @@ def estimate_tilt(
     roll = roll_deg(point, np.zeros(2))
     if abs(roll) > MAX_LEAN_DEG:  # the lines met near the picture: not a set of verticals
         return None
-    return TiltEstimate(roll, float(max(q3 - q1, 0.1)), int(inliers.sum()))
+    kept, w = norm[inliers], weights[inliers]
+    n = len(kept)
+    jackknife = np.array(
+        [pitch_deg(vanishing_point(np.delete(kept, i, 0), np.delete(w, i))) for i in range(n)]
+    )
+    pitch_se_deg = float(np.sqrt((n - 1) / n * np.sum((jackknife - jackknife.mean()) ** 2)))
+    pitch = pitch_deg(point) if pitch_se_deg <= MAX_PITCH_SE_DEG else None
+    return TiltEstimate(roll, float(max(q3 - q1, 0.1)), n, pitch)

@@ -13,7 +13,10 @@ Kinematics of each leg over its stride phase ``p`` in [0, 1) (0 = initial contac
 * the knee follows from two-segment inverse kinematics (thigh = shank = half the leg);
 * the mid-hip is lowest at each midstance (``p = duty / 2``) with a cosine bounce;
 * pelvic obliquity, femoral adduction and trunk lean follow a ``sin^2`` bump over each
-  stance, peaking at midstance at the value asked for.
+  stance, peaking at midstance at the value asked for;
+* the hip landmarks sit where the pose model puts them, closer together than the hip joint
+  centres the thighs hang from (:data:`gait.metrics.hip.HIP_JOINT_WIDTH_RATIO`, measured on the
+  known-answer bench), so the femur's angles come out right only if gait undoes that.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gait.metrics.hip import HIP_JOINT_WIDTH_RATIO
 from gait.track import LANDMARK_INDEX, LANDMARK_NAMES, PoseTrack
 
 I = LANDMARK_INDEX  # noqa: E741
@@ -138,7 +142,8 @@ def _body_uvw(s: RunnerSpec, t: np.ndarray) -> np.ndarray:
         adduction = np.radians(s.femoral_adduction_deg[0 if side == "left" else 1]) * bump
         knee_u = hip[:, 0] - sign * (hip[:, 1] - knee_wv[:, 1]) * np.tan(adduction)
         ground_v = ankle_wv[:, 1] - ANKLE_HEIGHT * leg
-        out[:, I[f"{side}_hip"]] = hip
+        mid = np.column_stack((0 * t, hip_v, 0 * t))
+        out[:, I[f"{side}_hip"]] = mid + (hip - mid) / HIP_JOINT_WIDTH_RATIO
         out[:, I[f"{side}_knee"]] = np.column_stack((knee_u, knee_wv[:, 1], knee_wv[:, 0]))
         out[:, I[f"{side}_ankle"]] = np.column_stack((knee_u, ankle_wv[:, 1], ankle_wv[:, 0]))
         out[:, I[f"{side}_heel"]] = np.column_stack((knee_u, ground_v, ankle_wv[:, 0] - HEEL_BACK * leg))

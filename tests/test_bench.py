@@ -19,6 +19,7 @@ import pytest
 from bench.validate import matched_steps
 from gait.analysis import Analysis
 from gait.engine import analyse_track
+from gait.notes import MAX_FRONTAL_PITCH_DEG
 from gait.pipeline import camera_tilt
 from gait.track import PoseTrack
 
@@ -33,10 +34,13 @@ FRONTAL_UNVALIDATED = ("pelvic_drop_midstance_deg", "pelvic_drop_peak_deg", "hip
 FRONTAL_BOUNDS = {
     "pelvic_drop_midstance_deg": (-8.5, 0.0),  # measured -7.5 / -3.4 (left 6 deg, right 2 deg true)
     "pelvic_drop_peak_deg": (-7.0, 1.0),  # measured -6.0 / -1.2
-    "hip_adduction_peak_deg": (-10.5, -3.0),  # measured -9.4 / -5.3
+    "hip_adduction_peak_deg": (-7.5, 0.0),  # measured -5.9 / -1.7 (hip joint centres corrected)
 }
 #: Overstride per-side median error, leg lengths: measured +0.01 to +0.08 (gait reads it high).
 OVERSTRIDE_BOUND = 0.15
+#: Femoral adduction per-side median error, deg: measured -0.2 to +0.8 on the level clips, -2.7 on
+#: one side of the rolled one (worst per step on the hold-out grid: 2.1 level, 4.3 rolled).
+FEMORAL_BOUND_DEG = 3.0
 #: A clip and its mirror image, sides swapped: measured within 0.85 deg.
 MIRROR_BOUND_DEG = 1.5
 #: Cadence error: measured 0.0-0.1% on the rear clips, 0.0% and 0.9% on the 4 s side clips.
@@ -64,6 +68,7 @@ def measured(track_of: Callable[[Path], PoseTrack]) -> Callable[[str], tuple[Pos
                     track,
                     tilt_deg=None if tilt is None else tilt.tilt_deg,
                     tilt_uncertainty_deg=None if tilt is None else tilt.uncertainty_deg,
+                    pitch_deg=None if tilt is None else tilt.pitch_deg,
                 ),
             )
         return memo[name]
@@ -157,7 +162,7 @@ def test_frontal_errors_stay_within_the_stated_bounds(measured, key):
 def test_mirrored_clip_gives_mirrored_sides(measured):
     _, plain = measured(REAR)
     _, mirror = measured(MIRROR)
-    for key in ("pelvic_drop_midstance_deg", "hip_adduction_peak_deg"):
+    for key in ("pelvic_drop_midstance_deg", "hip_adduction_peak_deg", "femoral_adduction_peak_deg"):
         for side, other in (("left", "right"), ("right", "left")):
             a, b = plain.metric(key, side), mirror.metric(key, other)
             assert a is not None and b is not None
@@ -175,15 +180,33 @@ def test_no_verdict_on_what_the_bench_has_not_validated(measured, key):
 
 
 @pytest.mark.parametrize(
-    ("key", "bound"), [("pelvic_drop_midstance_deg", 1.0), ("femoral_adduction_peak_deg", 2.5)]
+    ("key", "bound"), [("pelvic_drop_midstance_deg", 1.0), ("femoral_adduction_peak_deg", 3.0)]
 )
 def test_a_rolled_camera_is_levelled(measured, key, bound):
     """3 deg of roll used to add +3 / -3 deg to the two sides (a 5.5 deg gap in pelvic drop's errors);
     with the estimated roll subtracted the two sides' errors agree: measured 0.3 deg apart for pelvic
-    drop, 2.0 for femoral adduction (the model's own left/right difference, 0.7 with a level camera)."""
+    drop, 2.8 for femoral adduction (the model's own left/right difference on this body: a clip and
+    its mirror image differ by up to 3.3 deg on the bench)."""
     _, analysis = measured(ROLL)
     errors = per_side_error(analysis, ROLL, key)
     assert abs(errors["left"] - errors["right"]) <= bound, errors
+
+
+@pytest.mark.parametrize("name", [REAR, MIRROR, ROLL])
+def test_femoral_adduction_known_answer(measured, name):
+    """Femoral adduction passes the bench once the hip joint centres are placed outside the model's
+    hip points (docs/validation.md: hold-out grid bias +0.3 deg, RMSE 1.2 at hip height)."""
+    _, analysis = measured(name)
+    errors = per_side_error(analysis, name, "femoral_adduction_peak_deg")
+    assert all(abs(e) <= FEMORAL_BOUND_DEG for e in errors.values()), errors
+
+
+@pytest.mark.parametrize("name", [REAR, MIRROR, ROLL])
+def test_a_level_camera_is_not_called_too_high(measured, name):
+    """The CI clips are filmed from hip height: no pitch beyond the note's 5 deg, and no note."""
+    _, analysis = measured(name)
+    assert analysis.pitch_deg is None or abs(analysis.pitch_deg) < MAX_FRONTAL_PITCH_DEG
+    assert not any("camera looks" in note for note in analysis.quality_notes)
 
 
 def test_the_report_says_the_frontal_angles_are_not_judged(measured):

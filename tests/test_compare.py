@@ -61,12 +61,7 @@ def test_a_5_deg_change_is_real_and_1_deg_is_noise_for_a_judged_angle() -> None:
 
 def test_frontal_angle_changes_are_never_called_real() -> None:
     """They have not passed the bench: 5 deg more pelvic drop is 'not validated', not 'worse'."""
-    keys = (
-        "pelvic_drop_midstance_deg",
-        "pelvic_drop_peak_deg",
-        "hip_adduction_peak_deg",
-        "femoral_adduction_peak_deg",
-    )
+    keys = ("pelvic_drop_midstance_deg", "pelvic_drop_peak_deg", "hip_adduction_peak_deg")
     assert set(keys) == UNVALIDATED
     before = summary("rear", *(metric(k, 2.0, iqr=0.2) for k in keys))
     for delta in (5.0, 1.0, -5.0):
@@ -74,6 +69,15 @@ def test_frontal_angle_changes_are_never_called_real() -> None:
         changes = compare_summaries(before, after)
         assert {m.verdict for m in changes} == {"not validated"}
         assert all(m.change == pytest.approx(delta) for m in changes)
+
+
+def test_femoral_adduction_changes_are_judged() -> None:
+    """Femoral adduction passed the bench: a large change is called, a small one is noise."""
+    key = "femoral_adduction_peak_deg"
+    before = summary("rear", metric(key, 6.0, iqr=0.5))
+    (worse,) = compare_summaries(before, summary("rear", metric(key, 14.0, iqr=0.5)))
+    (noise,) = compare_summaries(before, summary("rear", metric(key, 6.5, iqr=0.5)))
+    assert (worse.verdict, noise.verdict) == ("worse", "within noise")
 
 
 def test_direction_and_units_follow_the_metric() -> None:

@@ -38,7 +38,8 @@ def test_right_hip_drop_angle_rear_and_front() -> None:
 
 
 def femur_frame(adduction_deg: float, drop_deg: float) -> np.ndarray:
-    """Rear view, left knee 200 px below the left hip, rotated toward the midline (image right)."""
+    """Rear view, left knee 200 px below the left hip joint centre, rotated toward the midline (image
+    right); the hip landmarks where the pose model puts them, inside the joint centres."""
     pts = rear_pelvis(drop_deg)
     hx, hy = pts["left_hip"]
     a = np.radians(adduction_deg)
@@ -46,6 +47,8 @@ def femur_frame(adduction_deg: float, drop_deg: float) -> np.ndarray:
     pts["left_ankle"] = (pts["left_knee"][0], pts["left_knee"][1] + 200)  # vertical shank
     pts["right_knee"] = (pts["right_hip"][0], pts["right_hip"][1] + 200)
     pts["right_ankle"] = (pts["right_knee"][0], pts["right_knee"][1] + 200)
+    for side in ("left_hip", "right_hip"):
+        pts[side] = tuple(np.add((500, 400), np.subtract(pts[side], (500, 400)) / hip.HIP_JOINT_WIDTH_RATIO))
     return frame(pts)
 
 
@@ -67,7 +70,7 @@ def test_adduction_is_the_same_in_a_front_view() -> None:
     front = rear.copy()
     front[..., 0] = 1000 - front[..., 0]  # the camera on the other side: x mirrored, labels kept
     np.testing.assert_allclose(hip.hip_adduction_deg(front), hip.hip_adduction_deg(rear))
-    np.testing.assert_allclose(hip.femoral_adduction_deg(front), hip.femoral_adduction_deg(rear))
+    np.testing.assert_allclose(hip.femoral_adduction_deg(front), hip.femoral_adduction_deg(rear), atol=1e-9)
 
 
 def test_trunk_lean_toward_left() -> None:

@@ -84,7 +84,8 @@ def hip_adduction_deg(hips: np.ndarray, knees: np.ndarray) -> np.ndarray:
 
 
 def test_hip_adduction_is_positive_toward_the_midline_on_both_sides() -> None:
-    hips = np.array([[[0.0, 0.0], [100.0, 0.0]]])
+    half = 50.0 / hip.HIP_JOINT_WIDTH_RATIO  # hip landmarks inside joint centres at x = 0 and 100
+    hips = np.array([[[50.0 - half, 0.0], [50.0 + half, 0.0]]])
     knees = np.array([[[10.0, 100.0], [90.0, 100.0]]])  # both knees 10 px toward the middle
     np.testing.assert_allclose(hip_adduction_deg(hips, knees), [[5.71, 5.71]], atol=0.01)
     np.testing.assert_allclose(hip_adduction_deg(hips[:, ::-1], knees[:, ::-1]), [[5.71, 5.71]], atol=0.01)

@@ -55,3 +55,23 @@ def test_camera_pitch_is_not_read_as_roll() -> None:
         cv2.line(gray, tuple(int(v) for v in bottom), tuple(int(v) for v in top), 30, 6)
     est = estimate_tilt([gray], [None])
     assert est is not None and est.tilt_deg == pytest.approx(0.0, abs=0.5)
+
+
+def test_pitch_from_converging_verticals() -> None:
+    """The verticals of the scene above meet 1740 px above the centre of a 640 px wide frame: with
+    a 65 deg field of view across it (focal length 502 px) that is a camera pitched up by
+    atan(502 / 1740) = 16.1 deg."""
+    height, width = 480, 640
+    gray = np.full((height, width), 200, np.uint8)
+    vanishing = np.array([width / 2, -1500.0])
+    for x_bottom in list(range(40, 280, 45)) + list(range(380, 620, 45)):
+        bottom = np.array([x_bottom, height - 30.0])
+        top = bottom + (vanishing - bottom) * (height - 60) / (bottom[1] - vanishing[1])
+        cv2.line(gray, tuple(int(v) for v in bottom), tuple(int(v) for v in top), 30, 6)
+    est = estimate_tilt([gray], [None])
+    assert est is not None and est.pitch_deg == pytest.approx(-16.1, abs=0.7)
+
+
+def test_level_camera_has_no_pitch() -> None:
+    est = estimate_tilt([scene(0.0)] * 2, [None, None])
+    assert est is not None and est.pitch_deg is not None and abs(est.pitch_deg) < 0.5
