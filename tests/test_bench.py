@@ -123,14 +123,18 @@ def test_side_view_contacts_within_a_tenth_of_a_second(measured, name):
 
 
 @pytest.mark.parametrize("name", (REAR, MIRROR, ROLL))
-def test_rear_view_contacts_are_late_by_a_stated_amount(measured, name):
-    """Frontal contacts are estimates (docs/metrics.md): today 50-100 ms late; never early, never later."""
+def test_rear_view_contacts_are_early_by_a_stated_amount(measured, name):
+    """Frontal contacts are where the landing foot stops descending (docs/metrics.md). Measured:
+    3-4 frames (50-58 ms) early at 60 fps, 1 frame (33 ms) early at 30 fps, every step within
+    100 ms; before, 67-100 ms late (the foot's height at contact differs from midstance's: the
+    treadmill carries it toward the camera)."""
     _, analysis = measured(name)
     errors_s = [
         (int(analysis.steps.contact_frame[i]) - s["contact_frame"]) / truth(name)["fps"]
         for i, s in matched(analysis, name)
     ]
-    assert 0.0 <= np.median(errors_s) <= 0.11, errors_s
+    assert -0.07 <= np.median(errors_s) <= 0.0, errors_s
+    assert np.max(np.abs(errors_s)) <= 0.1 + 1e-9, errors_s
 
 
 @pytest.mark.parametrize("name", SIDES)
