@@ -34,6 +34,25 @@ SINGLE_LEG = (
 )
 
 
+#: The staged abductor programme of the side-of-hip, buttock and general hip programmes.
+ABDUCTOR_STAGES = (ISOMETRIC_ABDUCTION, CLAMSHELL, SINGLE_LEG)
+
+
+def _site_programme(
+    site: str,
+    title: str,
+    body: str,
+    steps: tuple[str, ...],
+    hip: Sequence[Finding],
+    metrics: Sequence[MetricSummary],
+) -> AdviceItem:
+    """A pain site's staged programme (id ``programme_<site>``), answering the site and any hip finding."""
+    item_id = f"programme_{site.replace('-', '_')}"
+    return AdviceItem(
+        item_id, "exercise", title, body, why_text([site], hip, metrics), tuple(hip), (site,), steps
+    )
+
+
 def _programme_side_of_hip(hip: Sequence[Finding], metrics: Sequence[MetricSummary]) -> AdviceItem:
     body = (
         "Pain at the side of the hip usually means the gluteal tendons there have had more load than they "
@@ -42,15 +61,8 @@ def _programme_side_of_hip(hip: Sequence[Finding], metrics: Sequence[MetricSumma
         "side, side-lying leg raises, side planks, and any movement that brings the knee across the "
         "middle of the body." + PROGRESSION + leg_focus(hip)
     )
-    return AdviceItem(
-        "programme_side_of_hip",
-        "exercise",
-        "Load the side of the hip in stages",
-        body,
-        why_text(["side-of-hip"], hip, metrics),
-        tuple(hip),
-        ("side-of-hip",),
-        (ISOMETRIC_ABDUCTION, CLAMSHELL, SINGLE_LEG),
+    return _site_programme(
+        "side-of-hip", "Load the side of the hip in stages", body, ABDUCTOR_STAGES, hip, metrics
     )
 
 
@@ -70,16 +82,7 @@ def _programme_sit_bone(hip: Sequence[Finding], metrics: Sequence[MetricSummary]
         "level, going a little deeper each week as the sit bone allows. 3 sets of 8 slow repetitions, two "
         "to three times a week.",
     )
-    return AdviceItem(
-        "programme_sit_bone",
-        "exercise",
-        "Load the hamstring tendon in stages",
-        body,
-        why_text(["sit-bone"], hip, metrics),
-        tuple(hip),
-        ("sit-bone",),
-        steps,
-    )
+    return _site_programme("sit-bone", "Load the hamstring tendon in stages", body, steps, hip, metrics)
 
 
 def _programme_buttock(hip: Sequence[Finding], metrics: Sequence[MetricSummary]) -> AdviceItem:
@@ -88,16 +91,7 @@ def _programme_buttock(hip: Sequence[Finding], metrics: Sequence[MetricSummary])
         "stretches and long sitting make it worse, so leave those out. Strengthening the muscles that "
         "steady the hip, in stages, lets them take the load of running again." + PROGRESSION + leg_focus(hip)
     )
-    return AdviceItem(
-        "programme_buttock",
-        "exercise",
-        "Strengthen the hip in stages",
-        body,
-        why_text(["buttock"], hip, metrics),
-        tuple(hip),
-        ("buttock",),
-        (ISOMETRIC_ABDUCTION, CLAMSHELL, SINGLE_LEG),
-    )
+    return _site_programme("buttock", "Strengthen the hip in stages", body, ABDUCTOR_STAGES, hip, metrics)
 
 
 def _hip_programme(hip: Sequence[Finding], metrics: Sequence[MetricSummary]) -> AdviceItem:
@@ -115,7 +109,7 @@ def _hip_programme(hip: Sequence[Finding], metrics: Sequence[MetricSummary]) -> 
         body,
         measured_text(hip, metrics),
         tuple(hip),
-        steps=(ISOMETRIC_ABDUCTION, CLAMSHELL, SINGLE_LEG),
+        steps=ABDUCTOR_STAGES,
     )
 
 

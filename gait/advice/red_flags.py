@@ -18,20 +18,27 @@ def _deferred(sites: Sequence[str]) -> str:
     return f" The staged loading exercises for the {pains} start once the examination allows it."
 
 
+def _action(
+    symptoms: Collection[str], tier: Tier, item_id: str, title: str, body: str, because: str = ""
+) -> AdviceItem:
+    """The action item of one warning tier, answering the reported signs of that tier."""
+    codes = _codes(symptoms, tier)
+    why = f"{reported_text(codes)} {because}" if because else reported_text(codes)
+    return AdviceItem(item_id, "action", title, body, why, symptoms=tuple(codes))
+
+
 def _urgent_care(symptoms: Collection[str], sites: Sequence[str]) -> AdviceItem:
-    codes = _codes(symptoms, "urgent")
     body = (
         "Numbness in the saddle area (where you would sit on a bike saddle) or a new change in bladder or "
         "bowel control can mean that the nerves at the base of the spine are being squeezed (cauda equina "
         "syndrome). That needs an emergency assessment the same day: go to an emergency department now "
         "rather than waiting for a routine appointment, and do not run or exercise until you have been seen."
     )
-    why = f"{reported_text(codes)} This is not something to manage on your own."
-    return AdviceItem("urgent_care", "action", "Get medical help today", body, why, symptoms=tuple(codes))
+    because = "This is not something to manage on your own."
+    return _action(symptoms, "urgent", "urgent_care", "Get medical help today", body, because)
 
 
 def _stop_running(symptoms: Collection[str], sites: Sequence[str]) -> AdviceItem:
-    codes = _codes(symptoms, "stop")
     body = (
         "A limp, or not being able to put your full weight on the leg, can be the sign of a bone stress "
         "injury (a stress reaction or fracture, for example in the hip), and running on it can make it "
@@ -39,10 +46,8 @@ def _stop_running(symptoms: Collection[str], sites: Sequence[str]) -> AdviceItem
         "doctor has examined you; they may arrange a scan. Until then keep to activity that is pain-free "
         "and puts no impact through the leg." + _deferred(sites)
     )
-    why = f"{reported_text(codes)} A bone stress injury has to be ruled out before any running."
-    return AdviceItem(
-        "stop_running", "action", "Stop running and get it examined", body, why, symptoms=tuple(codes)
-    )
+    because = "A bone stress injury has to be ruled out before any running."
+    return _action(symptoms, "stop", "stop_running", "Stop running and get it examined", body, because)
 
 
 #: Why each assess-tier sign needs a professional.
@@ -71,13 +76,8 @@ def _get_assessed(symptoms: Collection[str], sites: Sequence[str]) -> AdviceItem
             else ""
         )
     )
-    return AdviceItem(
-        "get_assessed",
-        "action",
-        "Have it assessed by a physiotherapist or doctor",
-        body,
-        reported_text(codes),
-        symptoms=tuple(codes),
+    return _action(
+        symptoms, "assess", "get_assessed", "Have it assessed by a physiotherapist or doctor", body
     )
 
 
