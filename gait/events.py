@@ -4,7 +4,8 @@ Side views use the coordinate method (the foot's forward distance ahead of the m
 Zeni et al. 2008), refined with the foot's vertical motion for initial contact and peak
 knee extension for toe-off (Fellin et al. 2010). Frontal views have no fore-aft signal:
 the stance leg is the one whose foot is lower, midstance is the lowest point of the
-mid-hip, and stance is the stretch around it where that foot stays low.
+mid-hip, contact is where that foot stops descending before it, and stance runs from
+contact while that foot stays low.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ EXPECTED_STEP_FRACTION = 0.6
 LOWER_FOOT_HYSTERESIS = 0.04
 #: Frontal views: a stance foot stays within this height of its midstance height, leg lengths.
 STANCE_FOOT_TOLERANCE = 0.05
+#: Frontal views: contact is where the landing foot's descent in the image falls to this fraction
+#: of its fastest (on the bench 0.1 leaves front-view contacts 2 frames late at 60 fps, 0.3 rear
+#: ones 4 early; tests/data/NOTES.md).
+FRONTAL_CONTACT_SPEED_FRACTION = 0.2
 
 
 @dataclass(frozen=True, eq=False)
@@ -358,6 +363,24 @@ def _lower_foot_segments(d: np.ndarray, hysteresis: float) -> np.ndarray:
     return np.column_stack((starts, stops, sign))[good]
 
 
+def _landing(foot_y: np.ndarray, start: np.ndarray, stop: np.ndarray, column: np.ndarray) -> np.ndarray:
+    """Frontal initial contact: where the landing foot stops descending; -1 where it cannot be told.
+
+    Within each window ``[start, stop]`` (the step before midstance) the foot's fastest
+    descent in the image (y growing, central difference) is the end of its swing; contact is
+    the first later frame whose descent has fallen to ``FRONTAL_CONTACT_SPEED_FRACTION`` of it.
+    """
+    speed = np.gradient(foot_y, axis=0) if len(foot_y) > 1 else np.zeros_like(foot_y)
+    start = np.maximum(start, 0)
+    rows = window_gather(speed, start, stop, column)
+    fastest = nan_argmax_rows(rows)
+    peak = nan_max_rows(rows)
+    after = np.arange(rows.shape[1])[None, :] > fastest[:, None]
+    stopped = after & (rows <= FRONTAL_CONTACT_SPEED_FRACTION * peak[:, None])
+    found = stopped.any(axis=1) & (peak > 0)
+    return np.where(found, start + np.argmax(stopped, axis=1), -1)
+
+
 def detect_frontal_events(
     track: PoseTrack,
     min_step_time_s: float = 0.2,
@@ -367,10 +390,14 @@ def detect_frontal_events(
     """Stance and midstance of each step in a rear, front (or oblique) view.
 
     The stance leg is the one whose foot is lower in the image (with hysteresis);
-    midstance is the lowest point of the mid-hip while it is; stance is the stretch
-    around midstance where that foot stays within ``STANCE_FOOT_TOLERANCE`` leg lengths
-    of its midstance height. Contact is the first frame of that stretch (an estimate:
-    the foot is already near the ground just before it lands). Toe-off is not detected.
+    midstance is the lowest point of the mid-hip while it is. Contact is where that foot
+    stops descending in the image in the step before midstance (:func:`_landing`), not
+    where it first comes near its midstance height: the stance foot moves in depth (on a
+    treadmill toward a rear camera, away from a front one), so in the image its height at
+    contact differs from midstance's, which made rear contacts late and front ones early.
+    Stance ends where the foot leaves ``STANCE_FOOT_TOLERANCE`` leg lengths of its
+    midstance height; where no descent is seen, stance begins there too. Toe-off is not
+    detected.
     """
     xy = track.xy_px.astype(float)
     fps = track.fps
@@ -395,7 +422,8 @@ def detect_frontal_events(
     rel_mid = (mid - first)[:, None]
     lo = np.where(~low & (offsets < rel_mid), offsets, -1).max(axis=1, initial=-1) + 1
     hi = np.where(~low & (offsets > rel_mid), offsets, rows.shape[1]).min(axis=1, initial=rows.shape[1]) - 1
-    contact = first + lo
+    landing = _landing(foot_y, mid - step_frames, mid, column)
+    contact = np.where(landing >= 0, landing, first + lo)
     stance_end = np.minimum(first + hi, last)
     valid = mid >= 0
     contact, mid, stance_end, is_left = contact[valid], mid[valid], stance_end[valid], is_left[valid]

@@ -87,14 +87,9 @@ def _side_view(xy: np.ndarray, ratio: float) -> ViewEstimate:
     votes = votes[np.isfinite(votes) & (votes != 0)]
     right_share = float(np.mean(votes > 0)) if votes.size else 0.5
     view: View = "side_right" if right_share >= 0.5 else "side_left"
-    confidence, agreement = _vote_confidence(right_share, SIDE_MAX_WIDTH_RATIO - ratio)
     direction = "right" if view == "side_right" else "left"
-    return ViewEstimate(
-        view,
-        confidence,
-        f"body width is {ratio:.2f} of torso length (side view); toes and nose point image-{direction} "
-        f"in {100 * agreement:.0f}% of frames",
-    )
+    evidence = f"toes and nose point image-{direction}"
+    return _voted(view, right_share, SIDE_MAX_WIDTH_RATIO - ratio, ratio, "side", evidence)
 
 
 def _frontal_view(xy: np.ndarray, ratio: float) -> ViewEstimate:
@@ -104,26 +99,25 @@ def _frontal_view(xy: np.ndarray, ratio: float) -> ViewEstimate:
     )
     share = float(np.mean(left_on_right > 0))
     view: View = "front" if share >= 0.5 else "rear"
-    confidence, agreement = _vote_confidence(share, ratio - FRONTAL_MIN_WIDTH_RATIO)
-    where = "right" if view == "front" else "left"
-    return ViewEstimate(
-        view,
-        confidence,
-        f"body width is {ratio:.2f} of torso length (frontal view); the left hip is on the image {where} "
-        f"in {100 * agreement:.0f}% of frames",
-    )
+    evidence = f"the left hip is on the image {'right' if view == 'front' else 'left'}"
+    return _voted(view, share, ratio - FRONTAL_MIN_WIDTH_RATIO, ratio, "frontal", evidence)
 
 
-def _vote_confidence(share: float, past_threshold: float) -> tuple[float, float]:
-    """Confidence and agreement of a view from a majority vote and the width ratio's distance past its cut.
+def _voted(
+    view: View, share: float, past_threshold: float, ratio: float, family: str, evidence: str
+) -> ViewEstimate:
+    """A view from a majority vote, its confidence from the vote and the width ratio's distance past its cut.
 
     ``share`` is the fraction of votes for one answer; ``past_threshold`` how far the body-width
     ratio lies beyond the cut on the side of the view (negative: short of it). At the cut the
-    width counts half; :data:`RATIO_MARGIN` beyond it, fully.
+    width counts half; :data:`RATIO_MARGIN` beyond it, fully. The reason names the ratio, the
+    view ``family`` and the ``evidence`` the votes agreed on.
     """
     agreement = max(share, 1 - share)
     clear = float(np.clip(past_threshold / RATIO_MARGIN + 0.5, 0, 1))
-    return round(clear * (2 * agreement - 1), 2), agreement
+    width = f"body width is {ratio:.2f} of torso length ({family} view)"
+    reason = f"{width}; {evidence} in {100 * agreement:.0f}% of frames"
+    return ViewEstimate(view, round(clear * (2 * agreement - 1), 2), reason)
 
 
 def user_view(view: View, detected: ViewEstimate) -> ViewEstimate:

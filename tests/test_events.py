@@ -74,6 +74,9 @@ def test_frontal_midstance_and_sides(view: View) -> None:
         inside = (truth.midstance_s[side] > 0.5) & (truth.midstance_s[side] < 9.5)
         want = frames_of(truth.midstance_s[side][inside], track.fps)
         assert nearest_error_frames(ev.midstance_frame[mine], want).max() <= 1
+        # contact where the foot stops descending: measured within 1 frame (2 early before)
+        landed = frames_of(truth.contact_s[side], track.fps)
+        assert nearest_error_frames(landed, ev.contact_frame[mine]).max() <= 1  # each found contact
         # the stance window holds the true midstance
         assert np.all(ev.contact_frame[mine] <= ev.midstance_frame[mine])
         assert np.all(ev.midstance_frame[mine] <= ev.stance_end_frame[mine])
@@ -120,23 +123,34 @@ def hand_labels() -> dict[str, list[int]]:
 
 #: Share of labelled contacts gait finds within one frame, as measured (tests/data/NOTES.md), and
 #: the bound asserted: mhuang24_IMG_5396 (60 fps) 17/18, movup (25 fps) 46/57 (the others 2 frames
-#: late: the issue's 90% is not met at 25 fps, see docs/metrics.md).
+#: late: the issue's 90% is not met at 25 fps, see docs/metrics.md), the rear snow clip (30 fps)
+#: 11/13.
 WITHIN_ONE_FRAME = {
     "mhuang24_IMG_5396.mp4": 0.9,
     "movup_treadmill_run_side_tiktok_overlay.mp4": 0.75,
+    "sinankiliclar_run_rear_snow_receding.mp4": 0.8,
+}
+#: The view of each labelled clip, and the median error (frames) allowed: none on the side clips;
+#: the rear clip's contacts are measured 1 frame early (33 ms; 1 late before the frontal detector
+#: looked for the end of the foot's descent, within one frame on 6 of the 13 steps).
+LABELLED_VIEW = {
+    "mhuang24_IMG_5396.mp4": ("side_right", (-0.5, 0.5)),
+    "movup_treadmill_run_side_tiktok_overlay.mp4": ("side_right", (-0.5, 0.5)),
+    "sinankiliclar_run_rear_snow_receding.mp4": ("rear", (-1.0, 0.0)),
 }
 
 
 @pytest.mark.realclip
 @pytest.mark.parametrize("clip", sorted(WITHIN_ONE_FRAME))
-def test_side_contacts_match_hand_labels(clip: str, track_of: Callable[[Path], PoseTrack]) -> None:
-    """Every hand-labelled contact has a gait contact near it, with no timing bias."""
+def test_contacts_match_hand_labels(clip: str, track_of: Callable[[Path], PoseTrack]) -> None:
+    """Every hand-labelled contact has a gait contact near it, with at most the stated timing bias."""
     labels = np.array(hand_labels()[clip])
     a = analyse_track(track_of(real_clip(clip)))
-    assert a.view.view == "side_right"
+    view, (low, high) = LABELLED_VIEW[clip]
+    assert a.view.view == view
     found = np.asarray(a.steps.contact_frame)
     nearest = found[np.argmin(np.abs(found[None, :] - labels[:, None]), axis=1)]
     error = nearest - labels
     assert len(set(nearest.tolist())) == len(labels), "two labelled contacts matched one gait contact"
     assert np.mean(np.abs(error) <= 1) >= WITHIN_ONE_FRAME[clip], error.tolist()
-    assert abs(np.median(error)) <= 0.5, error.tolist()  # no bias
+    assert low <= np.median(error) <= high, error.tolist()

@@ -9,6 +9,11 @@ foot (its heel/toe landmarks at the centre frame, pose model "full"), enlarged, 
     .venv/bin/python tests/data/contact_sheet.py \
         ../shared/videos/movup_treadmill_run_side_tiktok_overlay.mp4 "[151, 161]" out/sheet \
         --before 3 --after 2 --size 190x130 --scale 1.0 --grid 10 --rows 7
+    .venv/bin/python tests/data/contact_sheet.py ../shared/videos/sinankiliclar_run_rear_snow_receding.mp4 \
+        "[11, 22]" out/sheet --before 4 --after 3 --size 140x90 --scale 2.0 --grid 10 --rows 6 --both-feet
+
+``--both-feet`` (rear and front views) centres the crop on both feet instead of the front one;
+``--cache-dir`` reads the pose from gait's cache (``gait.cache.default_cache_dir()`` by default).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import cv2
 import numpy as np
 
 from gait import pipeline
+from gait.cache import default_cache_dir
 from gait.landmarks import HEELS, TOES
 from gait.video import iter_frames
 
@@ -37,10 +43,12 @@ def main() -> None:
     ap.add_argument("--grid", type=int, default=20)
     ap.add_argument("--rows", type=int, default=6, help="rows per sheet")
     ap.add_argument("--box", help="fixed crop X0,Y0 (full resolution) instead of following the foot")
+    ap.add_argument("--both-feet", action="store_true", help="centre the crop on both feet (frontal views)")
+    ap.add_argument("--cache-dir", type=Path, default=default_cache_dir(), help="gait's pose cache")
     args = ap.parse_args()
     centres = [int(c) for c in json.loads(args.centres)]
     w, h = (int(v) for v in args.size.split("x"))
-    xy = pipeline.pose_track(args.clip, "full").track.xy_px.astype(float)
+    xy = pipeline.pose_track(args.clip, "full", cache_dir=args.cache_dir).track.xy_px.astype(float)
     wanted = {i for c in centres for i in range(c - args.before, c + args.after + 1)}
     frames = {f.index: f.bgr for f in iter_frames(args.clip) if f.index in wanted}
     height, width = next(iter(frames.values())).shape[:2]
@@ -48,6 +56,8 @@ def main() -> None:
     for c in centres:
         foot = xy[c, np.r_[HEELS, TOES]]
         x0 = int(np.clip(np.nanmax(foot[:, 0]) - 0.6 * w, 0, width - w))
+        if args.both_feet:
+            x0 = int(np.clip(np.nanmean(foot[:, 0]) - 0.5 * w, 0, width - w))
         y0 = int(np.clip(np.nanmax(foot[:, 1]) - 0.75 * h, 0, height - h))
         if args.box:
             x0, y0 = (int(v) for v in args.box.split(","))

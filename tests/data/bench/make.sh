@@ -8,6 +8,7 @@ D=tests/data/bench
 $S --view rear --cpd-left 6 --cpd-right 2 --hip-adduction-left 14 --hip-adduction-right 10 --fps 60 --body 2 --out $D/rear_cpd6-2_60fps.mp4
 $S --view rear --cpd-left 6 --cpd-right 2 --hip-adduction-left 14 --hip-adduction-right 10 --fps 60 --body 2 --mirror --out $D/rear_cpd6-2_60fps_mirror.mp4
 $S --view rear --cpd-left 3 --cpd-right 3 --camera-roll 3 --fps 30 --body 4 --out $D/rear_roll3_30fps.mp4
+$S --view front --cpd-left 5 --cpd-right 3 --cadence 165 --fps 30 --body 3 --out $D/front_cpd5-3_30fps.mp4
 $S --view side_right --overstride 0.25 --fps 60 --body 1 --out $D/side_right_os0.25_60fps.mp4
 $S --view side_left --overstride 0.10 --cadence 160 --fps 30 --body 3 --out $D/side_left_os0.10_30fps.mp4
 # The README's sample: an asymmetric runner seen from behind, long enough for verdicts.
