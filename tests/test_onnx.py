@@ -356,11 +356,13 @@ def test_onnx_tracks_a_real_side_clip_as_closely_as_mediapipe_tracks_itself(
 ) -> None:
     """Tracked over frames, crossing legs make the network chaotic: MediaPipe against itself, on
     frames nudged by one grey level, already differs by several pixels (median) and by tens of
-    pixels (95th percentile). The onnx backend must stay within that floor (with a margin)."""
+    pixels (95th percentile). The onnx backend must stay within that floor: measured here 4.6 / 68 px
+    against a floor of 5.2 / 57 px; the margin of 2x allows for another CPU's arithmetic, and the
+    first frames, before the legs cross, must agree closely (3.4 px here)."""
     distance, floor, mp_det, onnx_det = side_clip_video_mode
     assert np.array_equal(np.isnan(mp_det[:, 0, 0]), np.isnan(onnx_det[:, 0, 0]))
-    assert np.median(distance) < 1.5 * np.median(floor), (np.median(distance), np.median(floor))
-    assert np.percentile(distance, 95) < 1.5 * np.percentile(floor, 95), (
+    assert np.median(distance) < 2.0 * np.median(floor), (np.median(distance), np.median(floor))
+    assert np.percentile(distance, 95) < 2.0 * np.percentile(floor, 95), (
         np.percentile(distance, 95),
         np.percentile(floor, 95),
     )

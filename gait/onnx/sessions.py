@@ -21,6 +21,11 @@ ONNX_MODELS: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: Version of the numpy glue's results, part of :func:`model_sha256` so that pose tracks cached by
+#: an earlier glue are not reused. 2: the landmark crop repeats the frame's edge; the One Euro
+#: filter starts at the first frame.
+GLUE_VERSION = 2
+
 
 def choose_providers(available: Sequence[str]) -> list[str]:
     """CUDA first when this onnxruntime build has it (onnxruntime-gpu), then the CPU."""
@@ -51,8 +56,10 @@ def sha256_file_pair(a: str, b: str) -> str:
 
 
 def model_sha256(model: str) -> str:
-    """One checksum naming the detector and landmark networks together (for the cache key)."""
-    return sha256_file_pair(resolve_onnx("detector")[1], resolve_onnx(model)[1])
+    """One checksum naming the detector and landmark networks and :data:`GLUE_VERSION` together
+    (for the cache key)."""
+    networks = sha256_file_pair(resolve_onnx("detector")[1], resolve_onnx(model)[1])
+    return sha256_file_pair(networks, f"glue-{GLUE_VERSION}")
 
 
 def open_sessions(model: str, threads: int | None, providers: Sequence[str] | None) -> tuple[Any, Any]:
