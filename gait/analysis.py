@@ -155,6 +155,7 @@ class Analysis:
     quality_notes: tuple[str, ...]
     traces: dict[str, np.ndarray] = field(default_factory=dict)  # per-frame signals, (frames,) each
     worst_step: WorstStep | None = None  # the step the still shows (see gait.findings.worst_step)
+    person: dict[str, Any] | None = None  # who was followed when several people are in frame (gait.person)
     track: PoseTrack | None = None  # the cleaned track (not serialised)
     raw_track: PoseTrack | None = None  # the track as the model gave it (not serialised)
 
@@ -175,6 +176,7 @@ class Analysis:
             "metrics": [dataclasses.asdict(m) | {"iqr": m.iqr} for m in self.metrics],
             "findings": [dataclasses.asdict(f) for f in self.findings],
             "worst_step": dataclasses.asdict(self.worst_step) if self.worst_step else None,
+            "person": self.person,
             "steps": {
                 "side": self.steps.side,
                 "contact_frame": self.steps.contact_frame,

@@ -38,6 +38,8 @@ from gait.comparison import compare as compare_visits
 from gait.errors import GaitError
 from gait.fsutil import check_output_dir, os_error_sentence
 from gait.known_answer import KnownAnswer, known_answers, load_truth
+from gait.person import PersonSpec
+from gait.person import describe as describe_person
 from gait.pipeline import NEEDS, AnalyseOptions
 from gait.present import format_number
 from gait.report.batch import shown
@@ -86,6 +88,25 @@ SymmetricOpt = Annotated[
     typer.Option(
         "--symmetric",
         help="Also read each frame's mirror image and average: left/right symmetric landmarks, 2x slower.",
+    ),
+]
+
+
+def _person_option(value: str | None) -> str | None:
+    try:
+        PersonSpec.parse(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    return value
+
+
+PersonOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--person",
+        callback=_person_option,
+        help="Who to follow when several people are in frame: N (the N-th by size, centrality and"
+        " persistence; 1 is the default) or X,Y (the person nearest that pixel).",
     ),
 ]
 CacheDirOpt = Annotated[
@@ -139,6 +160,7 @@ def pose(
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
     symmetric: SymmetricOpt = False,
+    person: PersonOpt = None,
 ) -> None:
     """Extract pose landmarks from VIDEO into OUT/<name>.pose.npz and a tidy CSV."""
     started = time.perf_counter()
@@ -152,6 +174,7 @@ def pose(
                 on_frame=on_frame,
                 symmetric=symmetric,
                 backend=backend.value,
+                person=person,
             )
         npz, csv = pipeline.write_track(result.track, out, video.stem)
     except (GaitError, OSError) as exc:
@@ -166,6 +189,7 @@ def pose(
             f" {track.fps:.2f} fps clip, model {track.model}, {source} -> {npz}, {csv}"
         )
     )
+    console.print(escape(describe_person(track.meta.get("person"))))
 
 
 ViewOpt = Annotated[
@@ -250,6 +274,7 @@ def analyse(
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
     symmetric: SymmetricOpt = False,
+    person: PersonOpt = None,
 ) -> None:
     """Measure VIDEO and write the annotated video, summary.json, steps.csv and report.html into OUT."""
     if view is not None and view not in VIEWS:
@@ -278,11 +303,13 @@ def analyse(
             cache_dir=cache_folder(no_cache, cache_dir),
             need=needs,
             symmetric=symmetric,
+            person=person,
         )
         with frame_progress(video) as on_frame:
             result = pipeline.analyse_video(video, out, options, on_frame=on_frame)
     except (GaitError, OSError) as exc:
         raise fail(exc) from exc
+    console.print(escape(describe_person(result.analysis.person)))
     console.print(metrics_table(result.analysis))
     if (truth := load_truth(video)) is not None:
         console.print(known_answer_table(known_answers(result.analysis, truth)))
@@ -317,6 +344,7 @@ def batch(
     no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated videos.")] = False,
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
+    person: PersonOpt = None,
 ) -> None:
     """Analyse many clips, one sub-folder of OUT each, plus OUT/batch.csv and OUT/index.html.
 
@@ -328,6 +356,7 @@ def batch(
         backend=backend.value,
         write_video=not no_video,
         cache_dir=cache_folder(no_cache, cache_dir),
+        person=person,
     )
     try:
         plan = plan_batch(inputs, out)

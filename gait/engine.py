@@ -109,6 +109,7 @@ def analyse_track(
         quality_notes=notes,
         traces=signals | event_traces(events, cleaned),
         worst_step=worst_step(steps, metrics, findings),
+        person=track.meta.get("person"),
         track=ctrack,
         raw_track=track,
     )

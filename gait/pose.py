@@ -18,12 +18,12 @@ import mediapipe as mp
 import numpy as np
 from mediapipe.tasks.python import BaseOptions, vision
 
-from gait import shots
+from gait import person, shots
 from gait.errors import ModelError, NoPersonError
 from gait.fsutil import sha256_file
 from gait.models import ResolvedModel, resolve_model
 from gait.track import LANDMARK_NAMES, PoseTrack
-from gait.video import Frame, VideoInfo, iter_frames, probe
+from gait.video import Frame, VideoInfo, frames_at, iter_frames, probe
 
 #: Columns of one frame's detection: normalised x, y; visibility; presence; world x, y, z (m).
 _N_COLS = 7
@@ -58,11 +58,13 @@ class PoseEstimator:
         works on 256 px crops, so this costs no accuracy and saves colour-conversion time).
     """
 
-    def __init__(self, model: ResolvedModel, max_side_px: int = DEFAULT_MAX_SIDE_PX) -> None:
+    def __init__(
+        self, model: ResolvedModel, max_side_px: int = DEFAULT_MAX_SIDE_PX, num_poses: int = 1
+    ) -> None:
         options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model.path)),
-            running_mode=vision.RunningMode.VIDEO,
-            num_poses=1,
+            running_mode=vision.RunningMode.VIDEO if num_poses == 1 else vision.RunningMode.IMAGE,
+            num_poses=num_poses,
             min_pose_detection_confidence=MIN_CONFIDENCE,
             min_pose_presence_confidence=MIN_CONFIDENCE,
             min_tracking_confidence=MIN_CONFIDENCE,
@@ -73,6 +75,7 @@ class PoseEstimator:
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"MediaPipe could not load the model {model.path.name} ({exc}).") from exc
         self.max_side_px = max_side_px
+        self.num_poses = num_poses
         self._last_ms = -1
         self.calls = 0
 
@@ -84,7 +87,11 @@ class PoseEstimator:
             self._landmarker.close()
 
     def detect(self, bgr: np.ndarray, time_s: float) -> np.ndarray:
-        """Landmarks of the person in one BGR frame, as a (33, 7) array; all NaN when nobody is found."""
+        """Landmarks of the person in one BGR frame, as a (33, 7) array; all NaN when nobody is found.
+
+        With ``num_poses`` > 1 (IMAGE mode: every frame read afresh, see gait.person), a
+        (num_poses, 33, 7) array, NaN-padded.
+        """
         scale = self.max_side_px / max(bgr.shape[:2])
         if scale < 1:
             bgr = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
@@ -94,12 +101,17 @@ class PoseEstimator:
         self.calls += 1
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
         with _quiet_stderr() if self.calls == 1 else contextlib.nullcontext():  # first call warns once
-            result = self._landmarker.detect_for_video(image, time_ms)
-        out = np.full((len(LANDMARK_NAMES), _N_COLS), np.nan, np.float32)
-        if result.pose_landmarks:
-            out[:, :4] = [(p.x, p.y, p.visibility, p.presence) for p in result.pose_landmarks[0]]
-            out[:, 4:] = [(p.x, p.y, p.z) for p in result.pose_world_landmarks[0]]
-        return out
+            if self.num_poses == 1:
+                result = self._landmarker.detect_for_video(image, time_ms)
+            else:
+                result = self._landmarker.detect(image)
+        out = np.full((self.num_poses, len(LANDMARK_NAMES), _N_COLS), np.nan, np.float32)
+        for i, (pose, world) in enumerate(
+            zip(result.pose_landmarks, result.pose_world_landmarks, strict=True)
+        ):
+            out[i, :, :4] = [(p.x, p.y, p.visibility, p.presence) for p in pose]
+            out[i, :, 4:] = [(p.x, p.y, p.z) for p in world]
+        return out[0] if self.num_poses == 1 else out
 
 
 def backend_model_sha256(model: str, backend: str) -> str:
@@ -211,8 +223,12 @@ def extract_track(
     info: VideoInfo | None = None,
     symmetric: bool = False,
     backend: str = "mediapipe",
+    person_spec: person.PersonSpec | None = None,
 ) -> PoseTrack:
     """Pose landmarks of every frame of a clip (``info``: its probe, if the caller already has it).
+
+    ``person_spec``: which person to follow when several are in frame (gait.person); the default
+    scans a few frames and reads several poses per frame only when a second person is seen.
 
     ``symmetric``: average each frame's landmarks with those of its mirror image
     (:class:`SymmetricEstimator`), at twice the inference cost. ``backend`` "onnx" runs the same
@@ -224,6 +240,9 @@ def extract_track(
     """
     path = Path(path)
     info = info or probe(path)
+    spec = person_spec or person.PersonSpec()
+    person.check_supported(spec, backend, symmetric)
+    person_meta = person.person_meta(spec, [], 0, multi=False)
     if backend == "onnx":
         from gait.onnx_pose import OnnxPoseEstimator
 
@@ -234,9 +253,14 @@ def extract_track(
         model_name, model_sha256 = model, backend_model_sha256(model, backend)
     else:
         resolved = resolve_model(model)
-        estimator_type = SymmetricEstimator if symmetric else PoseEstimator
-        with estimator_type(resolved, max_side_px) as estimator:
-            detections, time_s, cuts = detect_frames(iter_frames(path, info), estimator, on_frame)
+        if not symmetric and (not spec.is_default or several_people(path, info, resolved, max_side_px)):
+            detections, time_s, cuts, person_meta = _detect_people(
+                path, info, resolved, max_side_px, on_frame, spec
+            )
+        else:
+            estimator_type = SymmetricEstimator if symmetric else PoseEstimator
+            with estimator_type(resolved, max_side_px) as estimator:
+                detections, time_s, cuts = detect_frames(iter_frames(path, info), estimator, on_frame)
         model_name, model_sha256 = resolved.name, resolved.sha256
     meta = {
         "max_side_px": max_side_px,
@@ -245,6 +269,7 @@ def extract_track(
         "model_sha256": model_sha256,
         "rotation_deg": info.rotation_deg,
         "cut_frames": cuts,
+        "person": person_meta,
     }
     track = track_from_detections(
         detections, time_s, info, source_sha256 or sha256_file(path), model_name, meta
@@ -255,3 +280,31 @@ def extract_track(
             " film the whole body from 3-5 m away, in good light."
         )
     return track
+
+
+def several_people(path: Path, info: VideoInfo, model: ResolvedModel, max_side_px: int) -> bool:
+    """Whether a few frames spread over the clip show more than one person of comparable size."""
+    picks = np.linspace(0, max(info.n_frames - 1, 0), person.SCAN_FRAMES).astype(int)
+    frames = frames_at(path, np.unique(picks))
+    if not frames:
+        return False
+    with PoseEstimator(model, max_side_px, person.MAX_PEOPLE) as estimator:
+        poses = np.stack([estimator.detect(f.bgr, f.time_s) for f in frames])
+    size = (frames[0].bgr.shape[1], frames[0].bgr.shape[0])
+    return person.people_seen(person.boxes_px(poses, size)) >= 2
+
+
+def _detect_people(
+    path: Path,
+    info: VideoInfo,
+    model: ResolvedModel,
+    max_side_px: int,
+    on_frame: Callable[[int], None] | None,
+    spec: person.PersonSpec,
+) -> tuple[np.ndarray, np.ndarray, list[int], dict]:
+    """Several poses in every frame, linked into people; the chosen person's detections and the facts."""
+    with PoseEstimator(model, max_side_px, person.MAX_PEOPLE) as estimator:
+        poses, time_s, cuts = detect_frames(iter_frames(path, info), estimator, on_frame)
+    fps = len(time_s) / max(float(time_s[-1] - time_s[0]), 1e-6) if len(time_s) > 1 else info.fps
+    detections, meta = person.select_person(poses, fps, (info.width_px, info.height_px), spec)
+    return detections, time_s, cuts, meta
