@@ -156,19 +156,22 @@ def link_identities(boxes: np.ndarray, fps: float) -> np.ndarray:
             assigned = {
                 int(r): alive[c] for r, c in zip(rows, cols, strict=True) if shift[r, c] <= MAX_LINK_SHIFT
             }
-        taken = [r for r in assigned]
+        placed = list(assigned)
         for r, pose in enumerate(present):
-            if r not in assigned and taken:
-                near = centre_shift(boxes[f, pose][None], boxes[f, present[taken]])
-                if near.min() <= DUPLICATE_SHIFT:
-                    continue
-            if r not in assigned:
-                assigned[r] = len(last_box)
-                last_box.append(boxes[f, pose])
-                last_frame.append(f)
-            identity = assigned[r]
-            ids[f, pose] = identity
-            last_box[identity], last_frame[identity] = boxes[f, pose], f
+            if r in assigned:
+                continue
+            if (
+                placed
+                and centre_shift(boxes[f, pose][None], boxes[f, present[placed]]).min() <= DUPLICATE_SHIFT
+            ):
+                continue  # the same person read twice
+            assigned[r] = len(last_box)
+            placed.append(r)
+            last_box.append(boxes[f, pose])
+            last_frame.append(f)
+        for r, identity in assigned.items():
+            ids[f, present[r]] = identity
+            last_box[identity], last_frame[identity] = boxes[f, present[r]], f
     return ids
 
 

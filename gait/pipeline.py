@@ -72,13 +72,7 @@ def pose_track(
     info = probe(video)
     source_sha256 = sha256_file(video)
     model_sha256 = backend_model_sha256(model, backend)
-    settings = (
-        {"max_side_px": max_side_px}
-        | ({"symmetric": True} if symmetric else {})
-        | ({"backend": backend} if backend != "mediapipe" else {})
-        | {"person": spec.key, "people": PEOPLE_SCHEME}
-    )
-    key = cache.cache_key(source_sha256, model_sha256, settings)
+    key = cache.cache_key(source_sha256, model_sha256, pose_settings(max_side_px, symmetric, backend, spec))
     if cache_dir is not None and (hit := cache.load(cache_dir, key, source_sha256, model_sha256)):
         return TrackResult(hit, info, from_cache=True)
     track = extract_track(
@@ -95,6 +89,16 @@ def pose_track(
     if cache_dir is not None:
         cache.store(cache_dir, key, track)
     return TrackResult(track, info, from_cache=False)
+
+
+def pose_settings(max_side_px: int, symmetric: bool, backend: str, spec: PersonSpec) -> dict:
+    """The settings that change a pose track, for its cache key (the person chosen among them)."""
+    return (
+        {"max_side_px": max_side_px}
+        | ({"symmetric": True} if symmetric else {})
+        | ({"backend": backend} if backend != "mediapipe" else {})
+        | {"person": spec.key, "people": PEOPLE_SCHEME}
+    )
 
 
 def write_track_csv(track: PoseTrack, path: Path) -> None:

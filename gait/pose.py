@@ -23,7 +23,7 @@ from gait.errors import ModelError, NoPersonError
 from gait.fsutil import sha256_file
 from gait.models import ResolvedModel, resolve_model
 from gait.track import LANDMARK_NAMES, PoseTrack
-from gait.video import Frame, VideoInfo, frames_at, iter_frames, probe
+from gait.video import Frame, VideoInfo, iter_frames, probe
 
 #: Columns of one frame's detection: normalised x, y; visibility; presence; world x, y, z (m).
 _N_COLS = 7
@@ -253,14 +253,9 @@ def extract_track(
         model_name, model_sha256 = model, backend_model_sha256(model, backend)
     else:
         resolved = resolve_model(model)
-        if not symmetric and (not spec.is_default or several_people(path, info, resolved, max_side_px)):
-            detections, time_s, cuts, person_meta = _detect_people(
-                path, info, resolved, max_side_px, on_frame, spec
-            )
-        else:
-            estimator_type = SymmetricEstimator if symmetric else PoseEstimator
-            with estimator_type(resolved, max_side_px) as estimator:
-                detections, time_s, cuts = detect_frames(iter_frames(path, info), estimator, on_frame)
+        detections, time_s, cuts, person_meta = _detect_mediapipe(
+            path, info, resolved, max_side_px, on_frame, symmetric, spec
+        )
         model_name, model_sha256 = resolved.name, resolved.sha256
     meta = {
         "max_side_px": max_side_px,
@@ -282,16 +277,56 @@ def extract_track(
     return track
 
 
-def several_people(path: Path, info: VideoInfo, model: ResolvedModel, max_side_px: int) -> bool:
-    """Whether a few frames spread over the clip show more than one person of comparable size."""
-    picks = np.linspace(0, max(info.n_frames - 1, 0), person.SCAN_FRAMES).astype(int)
-    frames = frames_at(path, np.unique(picks))
-    if not frames:
-        return False
+class SeveralPeople(Exception):
+    """Raised by :func:`scan_for_people` at the frame where a second person was seen."""
+
+    def __init__(self, at_frame: int) -> None:
+        super().__init__(at_frame)
+        self.at_frame = at_frame
+
+
+def scan_for_people(
+    frames: Iterable[Frame], info: VideoInfo, model: ResolvedModel, max_side_px: int
+) -> Iterator[Frame]:
+    """Pass the frames through; at :data:`gait.person.SCAN_FRAMES` frames spread over the clip, also
+    read several poses, and raise :class:`SeveralPeople` when a second person of comparable size
+    is there. Costs one landmarker and a few IMAGE-mode reads; no seeking, no second decoding.
+    """
+    picks = set(np.linspace(0, max(info.n_frames - 1, 0), person.SCAN_FRAMES).astype(int).tolist())
     with PoseEstimator(model, max_side_px, person.MAX_PEOPLE) as estimator:
-        poses = np.stack([estimator.detect(f.bgr, f.time_s) for f in frames])
-    size = (frames[0].bgr.shape[1], frames[0].bgr.shape[0])
-    return person.people_seen(person.boxes_px(poses, size)) >= 2
+        for frame in frames:
+            if frame.index in picks:
+                poses = estimator.detect(frame.bgr, frame.time_s)
+                size = (frame.bgr.shape[1], frame.bgr.shape[0])
+                if person.people_seen(person.boxes_px(poses[None], size)) >= 2:
+                    raise SeveralPeople(frame.index)
+            yield frame
+
+
+def _detect_mediapipe(
+    path: Path,
+    info: VideoInfo,
+    model: ResolvedModel,
+    max_side_px: int,
+    on_frame: Callable[[int], None] | None,
+    symmetric: bool,
+    spec: person.PersonSpec,
+) -> tuple[np.ndarray, np.ndarray, list[int], dict]:
+    """One person per frame (VIDEO mode, fast) unless a person was chosen or the scan sees several."""
+    seen_at = None if spec.is_default else 0
+    if seen_at is None:
+        try:
+            estimator_type = SymmetricEstimator if symmetric else PoseEstimator
+            frames = iter_frames(path, info)
+            with estimator_type(model, max_side_px) as estimator:
+                scanned = frames if symmetric else scan_for_people(frames, info, model, max_side_px)
+                detections, time_s, cuts = detect_frames(scanned, estimator, on_frame)
+            return detections, time_s, cuts, person.person_meta(spec, [], 0, multi=False)
+        except SeveralPeople as seen:
+            seen_at = seen.at_frame
+    # read again with several poses per frame; the progress counts each frame once
+    counted = (lambda i: on_frame(i) if i >= seen_at else None) if on_frame else None
+    return _detect_people(path, info, model, max_side_px, counted, spec)
 
 
 def _detect_people(
