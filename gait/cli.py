@@ -220,8 +220,8 @@ def metrics_table(analysis: Analysis) -> Table:
             table.add_row(
                 escape(f"{m.label} [{m.unit}]"),
                 m.side,
-                format_number(m.median, m.unit),
-                format_number(m.iqr, m.unit),
+                m.shown(short=True),
+                format_number(m.iqr, m.unit) if m.enough_steps else "-",
                 str(m.n_steps),
                 f"{m.confidence:.0%}",
                 verdict,
