@@ -55,7 +55,8 @@ def test_too_few_steps_are_never_headlined(view: str, duration_s: float) -> None
     entry = next(e for e in doc["metrics"] if e["key"] == CADENCE_KEY and e["side"] == "both")
     assert entry["enough_steps"] is False and entry["shown"].startswith("not enough steps")
     html = render_report_html(analysis, [])
-    tiles = html[html.index('id="key-numbers"') : html.index("</div>\n</div>", html.index('id="key-numbers"'))]
+    start = html.index('id="key-numbers"')
+    tiles = html[start : html.index("</div>\n</div>", start)]
     assert "not enough steps" in tiles and "steps/min" not in re.sub(r"target.*", "", tiles)
 
 
