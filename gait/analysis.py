@@ -111,6 +111,7 @@ class MetricSummary:
     reason: str = ""
     band: str | None = None  # e.g. "normal", "mild", "moderate", "severe"
     enough_steps: bool = True  # False: fewer steps than a verdict needs; shown as "not enough steps (n)"
+    verdict_steps: int | None = None  # the count judged, when not n_steps (a mean of sides: its fewer)
 
     @property
     def iqr(self) -> float:
@@ -124,7 +125,8 @@ class MetricSummary:
         a summary with this, so none of them shows a number resting on too few steps.
         """
         if self.measurable and not self.enough_steps:
-            return TOO_FEW_STEPS.format(n=self.n_steps)
+            n = self.n_steps if self.verdict_steps is None else self.verdict_steps
+            return TOO_FEW_STEPS.format(n=n)
         return format_short(self.median, self.unit) if short else format_value(self.median, self.unit)
 
 

@@ -310,7 +310,7 @@ def describe(meta: dict[str, Any] | None) -> str:
         return ""
     people = meta.get("people") or 1
     if not meta.get("multi_pose"):
-        return "Runner: the one person found (several people in frame would be told apart)."
+        return f"Runner: the only person seen ({SCAN_FRAMES} frames spread over the clip checked for others)."
     others = (
         f"; --person {2 if meta['rank'] == 1 else 1} or --person X,Y follows another" if people > 1 else ""
     )

@@ -124,8 +124,15 @@ def _mean_of_sides(
     def mean(name: str) -> float:
         return float(np.mean([getattr(m, name) for m in with_steps]))
 
-    enough = both.enough_steps and all(m.n_steps >= cfg.min_steps_for_verdict for m in with_steps)
-    return replace(both, median=mean("median"), q1=mean("q1"), q3=mean("q3"), enough_steps=enough)
+    fewest = min(m.n_steps for m in with_steps)
+    return replace(
+        both,
+        median=mean("median"),
+        q1=mean("q1"),
+        q3=mean("q3"),
+        enough_steps=both.enough_steps and fewest >= cfg.min_steps_for_verdict,
+        verdict_steps=fewest,
+    )
 
 
 def _unmeasurable_reason(info: MetricInfo, view: View, fps: float, cfg: Config, feet_visible: bool) -> str:
