@@ -273,8 +273,13 @@ def glitch_frames(poses: np.ndarray, frame_size_px: tuple[int, int]) -> np.ndarr
         return np.linalg.norm(hips - median, axis=-1) > GLITCH_SHIFT * height
 
 
-def person_meta(spec: PersonSpec, ranked: list[Identity], index: int, multi: bool) -> dict[str, Any]:
-    """JSON facts on the choice: what was asked, how many people, the chosen one's rank and box."""
+def person_meta(
+    spec: PersonSpec, ranked: list[Identity], index: int, multi: bool, scanned: bool = True
+) -> dict[str, Any]:
+    """JSON facts on the choice: what was asked, how many people, the chosen one's rank and box.
+
+    ``scanned`` False: nobody looked for other people (``--backend onnx``, ``--symmetric``).
+    """
     chosen = ranked[index] if ranked else None
     how = (
         f"the person nearest ({spec.point_px[0]:g}, {spec.point_px[1]:g}) px"
@@ -289,6 +294,7 @@ def person_meta(spec: PersonSpec, ranked: list[Identity], index: int, multi: boo
         "rank": index + 1,
         "how": how,
         "multi_pose": multi,
+        "scanned": scanned,
         "frames": chosen.frames if chosen else None,
         "box_px": [round(v, 1) for v in chosen.box_px] if chosen else None,
     }
@@ -309,6 +315,8 @@ def describe(meta: dict[str, Any] | None) -> str:
     if not meta:
         return ""
     people = meta.get("people") or 1
+    if not meta.get("scanned", True):
+        return "Runner: whoever the pose model found (others are looked for with default pose settings only)."
     if not meta.get("multi_pose"):
         return f"Runner: the only person seen ({SCAN_FRAMES} frames spread over the clip checked for others)."
     others = (

@@ -242,7 +242,7 @@ def extract_track(
     info = info or probe(path)
     spec = person_spec or person.PersonSpec()
     person.check_supported(spec, backend, symmetric)
-    person_meta = person.person_meta(spec, [], 0, multi=False)
+    person_meta = person.person_meta(spec, [], 0, multi=False, scanned=False)
     if backend == "onnx":
         from gait.onnx_pose import OnnxPoseEstimator
 
@@ -321,7 +321,12 @@ def _detect_mediapipe(
             with estimator_type(model, max_side_px) as estimator:
                 scanned = frames if symmetric else scan_for_people(frames, info, model, max_side_px)
                 detections, time_s, cuts = detect_frames(scanned, estimator, on_frame)
-            return detections, time_s, cuts, person.person_meta(spec, [], 0, multi=False)
+            return (
+                detections,
+                time_s,
+                cuts,
+                person.person_meta(spec, [], 0, multi=False, scanned=not symmetric),
+            )
         except SeveralPeople as seen:
             seen_at = seen.at_frame
     # read again with several poses per frame; the progress counts each frame once
