@@ -19,6 +19,7 @@ from gait.person import (
     glitch_frames,
     link_identities,
     people_seen,
+    person_meta,
     rank_identities,
     select_person,
 )
@@ -152,3 +153,10 @@ def test_two_runners_default_follows_one_and_person_2_the_other(tmp_path: Path) 
     height = np.median(np.nanmax(seen[:, :, 1], axis=1) - np.nanmin(seen[:, :, 1], axis=1))
     for x in (a, b):  # no jump to the other runner from one frame to the next
         assert np.nanmax(np.abs(np.diff(x))) < 0.2 * height
+
+
+def test_the_runner_line_says_how_the_runner_was_found() -> None:
+    alone = person_meta(PersonSpec(), [], 0, multi=False)
+    assert "only person seen" in describe(alone)
+    assert "whoever the pose model found" in describe(person_meta(PersonSpec(), [], 0, False, scanned=False))
+    assert describe(None) == ""
