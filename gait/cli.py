@@ -38,6 +38,7 @@ from gait.comparison import compare as compare_visits
 from gait.errors import GaitError
 from gait.fsutil import check_output_dir, os_error_sentence
 from gait.known_answer import KnownAnswer, known_answers, load_truth
+from gait.notes import too_few_steps_title
 from gait.person import PersonSpec
 from gait.person import describe as describe_person
 from gait.pipeline import NEEDS, AnalyseOptions
@@ -319,7 +320,9 @@ def analyse(
         console.print(f"[dim]not measured:[/] {escape(line)}")
     for note in result.analysis.quality_notes:
         console.print(f"[dim]note:[/] {escape(note)}")
-    console.print(f"[bold]{escape(headline(result.advice, result.analysis.findings).title)}[/]")
+    head = headline(result.advice, result.analysis.findings)
+    too_few = "" if head.alarm else too_few_steps_title(result.analysis.metrics, MIN_STEPS_FOR_VERDICT)
+    console.print(f"[bold]{escape(too_few or head.title)}[/]")
     for item in result.advice:
         if item.kind in ADVICE_LISTED and item.id != "not_a_diagnosis":
             console.print(f"[cyan]advice:[/] {escape(item.title)}")

@@ -45,7 +45,8 @@ def test_too_few_steps_are_never_headlined(view: str, duration_s: float) -> None
     assert any(m.key == CADENCE_KEY for m in few)  # the clip is short enough to test the rule
     shown = headlined(analysis)
     for m in few:
-        assert m.shown() == TOO_FEW_STEPS.format(n=m.n_steps) and m.band is None
+        n = m.n_steps if m.verdict_steps is None else m.verdict_steps  # a mean of sides: its fewer side
+        assert m.shown() == TOO_FEW_STEPS.format(n=n) and m.band is None
         number = format_value(m.median, m.unit)
         assert not any(number in text for text in shown[:-1]), (m.key, m.side, number)
     table = shown[-1]
@@ -58,6 +59,12 @@ def test_too_few_steps_are_never_headlined(view: str, duration_s: float) -> None
     start = html.index('id="key-numbers"')
     tiles = html[start : html.index("</div>\n</div>", start)]
     assert "not enough steps" in tiles and "steps/min" not in re.sub(r"target.*", "", tiles)
+    assert "Not enough steps to judge" in html and "Nothing stood out" not in html
+
+
+def test_a_clip_with_enough_steps_keeps_its_headline() -> None:
+    html = render_report_html(make_analysis(track=make_track("rear", duration_s=8.0)), [])
+    assert "Not enough steps to judge" not in html
 
 
 def test_enough_steps_are_headlined() -> None:

@@ -32,11 +32,12 @@ from gait.advice import (
     headline,
 )
 from gait.analysis import Analysis, MetricSummary, view_family
+from gait.notes import too_few_steps_title
 from gait.person import describe as describe_person
 from gait.present import SIDE_COLOUR_HEX, format_number, format_value, view_name
 from gait.report.data import capture_checks, frame_times, unit_of, write_text_atomic
 from gait.report.svg import BandEdge, StanceSeries, cadence_plot, stance_plot, steps_plot
-from gait.thresholds import DEFAULT_THRESHOLDS, UNVALIDATED, ThresholdTable
+from gait.thresholds import DEFAULT_THRESHOLDS, MIN_STEPS_FOR_VERDICT, UNVALIDATED, ThresholdTable
 from gait.video import VideoInfo
 
 #: Points across stance (0-100 %) at which traces are resampled.
@@ -193,8 +194,10 @@ def _headline(analysis: Analysis, advice: Sequence[AdviceItem]) -> dict[str, Any
     head = headline(advice, analysis.findings)
     confidence = analysis.view.confidence
     sure = analysis.view.certainty
+    too_few = "" if head.alarm else too_few_steps_title(analysis.metrics, MIN_STEPS_FOR_VERDICT)
     return {
-        "title": head.title,
+        "title": too_few or head.title,
+        "too_few": bool(too_few),
         "alarm": head.alarm,
         "lead": head.lead,
         "findings": [
