@@ -18,6 +18,7 @@ from gait.engine import analyse_track
 from gait.metrics.catalogue import CADENCE_KEY
 from gait.present import format_value
 from gait.render import HudAnnotator, hud_keys
+from gait.report.batch import BatchRow, batch_csv_text, render_index_html, row_values
 from gait.report.data import build_summary
 from gait.report.html import _tiles, render_report_html
 from gait.thresholds import MIN_STEPS_FOR_VERDICT
@@ -120,3 +121,15 @@ def test_steps_of_a_short_clip_have_their_own_notes(tmp_path: Path) -> None:
     analysis = make_analysis(track=make_track("rear", duration_s=3.0))
     found = analysis.steps.n
     assert found >= 3 * 170 / 60 - 3  # every step a 3 s clip holds, but the two cut by its ends
+
+
+def test_the_batch_page_shows_not_enough_steps_and_the_csv_keeps_the_number() -> None:
+    analysis = make_analysis(track=make_track("rear", duration_s=2.0))
+    values = row_values(build_summary(analysis, []))
+    row = BatchRow("short.mp4", "analysed", "", "short-1", values)
+    cadence = analysis.metric(CADENCE_KEY, "both")
+    assert cadence is not None and not cadence.enough_steps
+    assert f"not enough steps ({cadence.n_steps})" in render_index_html([row], "batch")
+    assert batch_csv_text([row]).splitlines()[1].split(",")[5] == f"{cadence.median:.4f}".rstrip("0").rstrip(
+        "."
+    )
