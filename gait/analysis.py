@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from gait.present import format_short, format_value
 from gait.track import PoseTrack
 
 #: Camera views gait recognises. side_left / side_right: the runner travels toward image left / right.
@@ -23,6 +24,8 @@ Side = Literal["left", "right", "both"]
 FRONTAL_VIEWS: frozenset[str] = frozenset({"rear", "front"})
 #: Views across the running direction: sagittal measures (overstride, shank angle, knee flexion).
 SIDE_VIEWS: frozenset[str] = frozenset({"side_left", "side_right"})
+#: What a summary resting on fewer steps than a verdict needs shows instead of its median.
+TOO_FEW_STEPS = "not enough steps ({n})"
 #: A classified view at least this sure is taken as it is (and can contradict a forced --view).
 VIEW_SURE = 0.6
 #: Below this the view is a guess: the report marks it poor.
@@ -107,10 +110,24 @@ class MetricSummary:
     measurable: bool = True
     reason: str = ""
     band: str | None = None  # e.g. "normal", "mild", "moderate", "severe"
+    enough_steps: bool = True  # False: fewer steps than a verdict needs; shown as "not enough steps (n)"
+    verdict_steps: int | None = None  # the count judged, when not n_steps (a mean of sides: its fewer)
 
     @property
     def iqr(self) -> float:
         return self.q3 - self.q1
+
+    def shown(self, short: bool = False) -> str:
+        """The median as people see it: with its unit (``short``: for a cell whose heading names
+        the unit), or ``not enough steps (n)`` when it rests on fewer steps than a verdict needs.
+
+        Every headline (the CLI's table, the report's tiles and table, the video's panel) writes
+        a summary with this, so none of them shows a number resting on too few steps.
+        """
+        if self.measurable and not self.enough_steps:
+            n = self.n_steps if self.verdict_steps is None else self.verdict_steps
+            return TOO_FEW_STEPS.format(n=n)
+        return format_short(self.median, self.unit) if short else format_value(self.median, self.unit)
 
 
 @dataclass(frozen=True)
@@ -139,6 +156,33 @@ class WorstStep:
     label: str
 
 
+@dataclass(frozen=True)
+class ShotSummary:
+    """The steps and cadence of one shot of a clip edited from several (hard cuts between them).
+
+    Steps are counted by their initial contact; a step spanning a cut counts in ``steps`` but has
+    no step time, so it adds nothing to the cadence.
+    """
+
+    shot: int  # 1, 2, ... in clip order
+    first_frame: int
+    last_frame: int
+    start_s: float
+    end_s: float
+    steps: int
+    left: int
+    right: int
+    cadence_spm: float  # NaN when no step of the shot could be timed
+    cadence_steps: int  # timed steps the cadence rests on
+    enough_steps: bool  # cadence_steps reach what a verdict needs; else shown as "not enough steps (n)"
+
+    def shown_cadence(self) -> str:
+        """The shot's cadence, or ``not enough steps (n)`` (see :meth:`MetricSummary.shown`)."""
+        if not self.enough_steps:
+            return TOO_FEW_STEPS.format(n=self.cadence_steps)
+        return format_value(self.cadence_spm, "steps/min")
+
+
 @dataclass(frozen=True, eq=False)
 class Analysis:
     """Everything the metrics engine measured on one clip."""
@@ -156,6 +200,8 @@ class Analysis:
     pitch_deg: float | None = None  # camera pitch estimate, + looking down; None when unknown
     traces: dict[str, np.ndarray] = field(default_factory=dict)  # per-frame signals, (frames,) each
     worst_step: WorstStep | None = None  # the step the still shows (see gait.findings.worst_step)
+    person: dict[str, Any] | None = None  # who was followed when several people are in frame (gait.person)
+    shots: tuple[ShotSummary, ...] = ()  # per shot, when hard cuts split the clip (else empty)
     track: PoseTrack | None = None  # the cleaned track (not serialised)
     raw_track: PoseTrack | None = None  # the track as the model gave it (not serialised)
 
@@ -177,6 +223,8 @@ class Analysis:
             "metrics": [dataclasses.asdict(m) | {"iqr": m.iqr} for m in self.metrics],
             "findings": [dataclasses.asdict(f) for f in self.findings],
             "worst_step": dataclasses.asdict(self.worst_step) if self.worst_step else None,
+            "person": self.person,
+            "shots": [dataclasses.asdict(shot) for shot in self.shots],
             "steps": {
                 "side": self.steps.side,
                 "contact_frame": self.steps.contact_frame,

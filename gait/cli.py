@@ -38,6 +38,9 @@ from gait.comparison import compare as compare_visits
 from gait.errors import GaitError
 from gait.fsutil import check_output_dir, os_error_sentence
 from gait.known_answer import KnownAnswer, known_answers, load_truth
+from gait.notes import too_few_steps_title
+from gait.person import PersonSpec
+from gait.person import describe as describe_person
 from gait.pipeline import NEEDS, AnalyseOptions
 from gait.present import format_number
 from gait.report.batch import shown
@@ -86,6 +89,25 @@ SymmetricOpt = Annotated[
     typer.Option(
         "--symmetric",
         help="Also read each frame's mirror image and average: left/right symmetric landmarks, 2x slower.",
+    ),
+]
+
+
+def _person_option(value: str | None) -> str | None:
+    try:
+        PersonSpec.parse(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    return value
+
+
+PersonOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--person",
+        callback=_person_option,
+        help="Who to follow when several people are in frame: N (the N-th by size, centrality and"
+        " persistence; 1 is the default) or X,Y (the person nearest that pixel).",
     ),
 ]
 CacheDirOpt = Annotated[
@@ -139,6 +161,7 @@ def pose(
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
     symmetric: SymmetricOpt = False,
+    person: PersonOpt = None,
 ) -> None:
     """Extract pose landmarks from VIDEO into OUT/<name>.pose.npz and a tidy CSV."""
     started = time.perf_counter()
@@ -152,6 +175,7 @@ def pose(
                 on_frame=on_frame,
                 symmetric=symmetric,
                 backend=backend.value,
+                person=person,
             )
         npz, csv = pipeline.write_track(result.track, out, video.stem)
     except (GaitError, OSError) as exc:
@@ -166,6 +190,7 @@ def pose(
             f" {track.fps:.2f} fps clip, model {track.model}, {source} -> {npz}, {csv}"
         )
     )
+    console.print(escape(describe_person(track.meta.get("person"))))
 
 
 ViewOpt = Annotated[
@@ -196,8 +221,8 @@ def metrics_table(analysis: Analysis) -> Table:
             table.add_row(
                 escape(f"{m.label} [{m.unit}]"),
                 m.side,
-                format_number(m.median, m.unit),
-                format_number(m.iqr, m.unit),
+                m.shown(short=True),
+                format_number(m.iqr, m.unit) if m.enough_steps else "-",
                 str(m.n_steps),
                 f"{m.confidence:.0%}",
                 verdict,
@@ -250,6 +275,7 @@ def analyse(
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
     symmetric: SymmetricOpt = False,
+    person: PersonOpt = None,
 ) -> None:
     """Measure VIDEO and write the annotated video, summary.json, steps.csv and report.html into OUT."""
     if view is not None and view not in VIEWS:
@@ -278,11 +304,13 @@ def analyse(
             cache_dir=cache_folder(no_cache, cache_dir),
             need=needs,
             symmetric=symmetric,
+            person=person,
         )
         with frame_progress(video) as on_frame:
             result = pipeline.analyse_video(video, out, options, on_frame=on_frame)
     except (GaitError, OSError) as exc:
         raise fail(exc) from exc
+    console.print(escape(describe_person(result.analysis.person)))
     console.print(metrics_table(result.analysis))
     if (truth := load_truth(video)) is not None:
         console.print(known_answer_table(known_answers(result.analysis, truth)))
@@ -292,7 +320,9 @@ def analyse(
         console.print(f"[dim]not measured:[/] {escape(line)}")
     for note in result.analysis.quality_notes:
         console.print(f"[dim]note:[/] {escape(note)}")
-    console.print(f"[bold]{escape(headline(result.advice, result.analysis.findings).title)}[/]")
+    head = headline(result.advice, result.analysis.findings)
+    too_few = "" if head.alarm else too_few_steps_title(result.analysis.metrics, MIN_STEPS_FOR_VERDICT)
+    console.print(f"[bold]{escape(too_few or head.title)}[/]")
     for item in result.advice:
         if item.kind in ADVICE_LISTED and item.id != "not_a_diagnosis":
             console.print(f"[cyan]advice:[/] {escape(item.title)}")
@@ -317,6 +347,7 @@ def batch(
     no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated videos.")] = False,
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
+    person: PersonOpt = None,
 ) -> None:
     """Analyse many clips, one sub-folder of OUT each, plus OUT/batch.csv and OUT/index.html.
 
@@ -328,6 +359,7 @@ def batch(
         backend=backend.value,
         write_video=not no_video,
         cache_dir=cache_folder(no_cache, cache_dir),
+        person=person,
     )
     try:
         plan = plan_batch(inputs, out)

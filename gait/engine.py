@@ -17,9 +17,9 @@ from gait.findings import make_findings, worst_step
 from gait.landmarks import USED_LANDMARKS, leg_length_px, mid_hip_px, stance_leg_length_px
 from gait.metrics import cadence, hip, pelvis, stride
 from gait.metrics.catalogue import CATALOGUE, FRONTAL, SIDE
-from gait.notes import cut_notes, pitch_notes, quality_notes, small_runner_notes
+from gait.notes import cut_notes, pitch_notes, quality_notes, small_runner_notes, step_count_notes
 from gait.signal import CleanedTrack, clean_track, level_xy
-from gait.summary import landmark_visibility, summarise
+from gait.summary import landmark_visibility, shot_summaries, summarise
 from gait.track import LANDMARK_INDEX, PoseTrack
 from gait.views import classify_view, user_view
 
@@ -100,6 +100,13 @@ def analyse_track(
         + cut_notes(track, cuts, n_across)
         + small_runner_notes(n_small, events.n, cfg.min_hip_width_px)
         + pitch_notes(pitch_deg, view_est.view)
+        + step_count_notes(
+            track,
+            events.n,
+            bounce_spm,
+            len({m.key for m in metrics if m.measurable and not m.enough_steps}),
+            cfg.min_steps_for_verdict,
+        )
     )
     return Analysis(
         view=view_est,
@@ -115,6 +122,8 @@ def analyse_track(
         quality_notes=notes,
         traces=signals | event_traces(events, cleaned),
         worst_step=worst_step(steps, metrics, findings),
+        person=track.meta.get("person"),
+        shots=shot_summaries(cuts, track.time_s, events, values["step_time_s"], cfg),
         track=ctrack,
         raw_track=track,
     )

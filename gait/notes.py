@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from gait.analysis import VIEW_SURE, ViewEstimate
+from gait.analysis import VIEW_SURE, MetricSummary, ViewEstimate
 from gait.config import Config
 from gait.metrics.cadence import WALKING_CADENCE_SPM
+from gait.metrics.catalogue import CADENCE_KEY
 from gait.signal import CleanedTrack
 from gait.track import PoseTrack
 from gait.views import USER_VIEW_REASON
@@ -101,4 +104,47 @@ def small_runner_notes(n_small: int, n_steps: int, min_hip_width_px: float) -> t
     return (
         f"{n_small} of {n_steps} steps were left out of the frontal-plane angles: the runner was too far"
         f" away (hips under {min_hip_width_px:.0f} px apart in the image).",
+    )
+
+
+def step_count_notes(
+    raw: PoseTrack, n_steps: int, bounce_spm: float, short_metrics: int, min_steps_for_verdict: int
+) -> tuple[str, ...]:
+    """Notes when the clip cannot give the steps a verdict needs, or when steps were missed.
+
+    ``short_metrics``: how many measurements (metric keys) rest on fewer steps than a verdict needs
+    (they are shown as "not enough steps (n)"). The bounce of the mid-hip (once per step) says how
+    many steps the time with a person should hold; the two cut by the clip's ends are never whole.
+    """
+    notes = []
+    seen_s = float(raw.person_found.sum()) / raw.fps
+    expected = bounce_spm * seen_s / 60 if np.isfinite(bounce_spm) else float("nan")
+    if np.isfinite(expected) and n_steps < expected - 2.5:
+        notes.append(
+            f"{n_steps} whole steps were found where the mid-hip's bounce suggests about {expected:.0f}:"
+            " some steps were missed (feet hidden or out of frame, someone crossing, a cut)."
+        )
+    if short_metrics:
+        spm = bounce_spm if np.isfinite(bounce_spm) and bounce_spm > 0 else 170.0
+        needed_s = (2 * min_steps_for_verdict + 2) * 60 / spm
+        notes.append(
+            f"{short_metrics} measurement(s) rest on fewer than {min_steps_for_verdict} steps (per side)"
+            " and are shown as 'not enough steps (n)', not judged: at this pace a verdict needs about"
+            f" {needed_s:.0f} s of steady running in one shot."
+        )
+    return tuple(notes)
+
+
+def too_few_steps_title(metrics: Sequence[MetricSummary], min_steps_for_verdict: int) -> str:
+    """The headline for a clip whose cadence rests on too few steps to judge anything; "" otherwise.
+
+    Without enough timed steps for the cadence, no per-side value has enough either, so "nothing
+    stood out" would claim a check that was never made.
+    """
+    cadence = next((m for m in metrics if m.key == CADENCE_KEY and m.side == "both"), None)
+    if cadence is None or not cadence.measurable or cadence.enough_steps:
+        return ""
+    return (
+        f"Not enough steps to judge: {cadence.n_steps} timed, {min_steps_for_verdict} needed;"
+        " film 10-15 s of steady running"
     )

@@ -16,6 +16,7 @@ from gait.analysis import Analysis, View
 from gait.engine import analyse_track
 from gait.errors import AnalysisError
 from gait.fsutil import atomic_path, sha256_file, staged_output
+from gait.person import PEOPLE_SCHEME, PersonSpec, check_supported
 from gait.pose import DEFAULT_MAX_SIDE_PX, backend_model_sha256, extract_track
 from gait.render import Annotator
 from gait.report import write_reports
@@ -57,22 +58,21 @@ def pose_track(
     on_frame: Callable[[int], None] | None = None,
     symmetric: bool = False,
     backend: str = "mediapipe",
+    person: str | None = None,
 ) -> TrackResult:
     """The clip's pose track, from the cache when this clip, model, backend and settings were seen
     before.
 
     ``cache_dir`` None disables the cache. ``symmetric``, ``backend``: see
-    :func:`gait.pose.extract_track`.
+    :func:`gait.pose.extract_track`. ``person``: which person to follow (``--person``: "N" or
+    "X,Y"; None: the default, see gait.person); part of the cache key.
     """
+    spec = PersonSpec.parse(person)
+    check_supported(spec, backend, symmetric)
     info = probe(video)
     source_sha256 = sha256_file(video)
     model_sha256 = backend_model_sha256(model, backend)
-    settings = (
-        {"max_side_px": max_side_px}
-        | ({"symmetric": True} if symmetric else {})
-        | ({"backend": backend} if backend != "mediapipe" else {})
-    )
-    key = cache.cache_key(source_sha256, model_sha256, settings)
+    key = cache.cache_key(source_sha256, model_sha256, pose_settings(max_side_px, symmetric, backend, spec))
     if cache_dir is not None and (hit := cache.load(cache_dir, key, source_sha256, model_sha256)):
         return TrackResult(hit, info, from_cache=True)
     track = extract_track(
@@ -84,10 +84,21 @@ def pose_track(
         info=info,
         symmetric=symmetric,
         backend=backend,
+        person_spec=spec,
     )
     if cache_dir is not None:
         cache.store(cache_dir, key, track)
     return TrackResult(track, info, from_cache=False)
+
+
+def pose_settings(max_side_px: int, symmetric: bool, backend: str, spec: PersonSpec) -> dict:
+    """The settings that change a pose track, for its cache key (the person chosen among them)."""
+    return (
+        {"max_side_px": max_side_px}
+        | ({"symmetric": True} if symmetric else {})
+        | ({"backend": backend} if backend != "mediapipe" else {})
+        | {"person": spec.key, "people": PEOPLE_SCHEME}
+    )
 
 
 def write_track_csv(track: PoseTrack, path: Path) -> None:
@@ -137,6 +148,7 @@ class AnalyseOptions:
     cache_dir: Path | None = field(default=None)
     need: tuple[str, ...] = ()  # names from NEEDS that must be measurable, else nothing is written
     symmetric: bool = False  # average each frame's landmarks with its mirror image's (2x inference)
+    person: str | None = None  # --person: "N" (N-th person) or "X,Y" (nearest that point); None: default
 
 
 @dataclass(frozen=True)
@@ -181,6 +193,7 @@ def analyse_video(
             on_frame=on_frame,
             symmetric=options.symmetric,
             backend=options.backend,
+            person=options.person,
         )
         tilt = camera_tilt(video, result.track)
         analysis = analyse_track(

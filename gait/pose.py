@@ -18,7 +18,7 @@ import mediapipe as mp
 import numpy as np
 from mediapipe.tasks.python import BaseOptions, vision
 
-from gait import shots
+from gait import person, shots
 from gait.errors import ModelError, NoPersonError
 from gait.fsutil import sha256_file
 from gait.models import ResolvedModel, resolve_model
@@ -58,11 +58,13 @@ class PoseEstimator:
         works on 256 px crops, so this costs no accuracy and saves colour-conversion time).
     """
 
-    def __init__(self, model: ResolvedModel, max_side_px: int = DEFAULT_MAX_SIDE_PX) -> None:
+    def __init__(
+        self, model: ResolvedModel, max_side_px: int = DEFAULT_MAX_SIDE_PX, num_poses: int = 1
+    ) -> None:
         options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model.path)),
-            running_mode=vision.RunningMode.VIDEO,
-            num_poses=1,
+            running_mode=vision.RunningMode.VIDEO if num_poses == 1 else vision.RunningMode.IMAGE,
+            num_poses=num_poses,
             min_pose_detection_confidence=MIN_CONFIDENCE,
             min_pose_presence_confidence=MIN_CONFIDENCE,
             min_tracking_confidence=MIN_CONFIDENCE,
@@ -73,6 +75,7 @@ class PoseEstimator:
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"MediaPipe could not load the model {model.path.name} ({exc}).") from exc
         self.max_side_px = max_side_px
+        self.num_poses = num_poses
         self._last_ms = -1
         self.calls = 0
 
@@ -84,7 +87,11 @@ class PoseEstimator:
             self._landmarker.close()
 
     def detect(self, bgr: np.ndarray, time_s: float) -> np.ndarray:
-        """Landmarks of the person in one BGR frame, as a (33, 7) array; all NaN when nobody is found."""
+        """Landmarks of the person in one BGR frame, as a (33, 7) array; all NaN when nobody is found.
+
+        With ``num_poses`` > 1 (IMAGE mode: every frame read afresh, see gait.person), a
+        (num_poses, 33, 7) array, NaN-padded.
+        """
         scale = self.max_side_px / max(bgr.shape[:2])
         if scale < 1:
             bgr = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
@@ -94,12 +101,17 @@ class PoseEstimator:
         self.calls += 1
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
         with _quiet_stderr() if self.calls == 1 else contextlib.nullcontext():  # first call warns once
-            result = self._landmarker.detect_for_video(image, time_ms)
-        out = np.full((len(LANDMARK_NAMES), _N_COLS), np.nan, np.float32)
-        if result.pose_landmarks:
-            out[:, :4] = [(p.x, p.y, p.visibility, p.presence) for p in result.pose_landmarks[0]]
-            out[:, 4:] = [(p.x, p.y, p.z) for p in result.pose_world_landmarks[0]]
-        return out
+            if self.num_poses == 1:
+                result = self._landmarker.detect_for_video(image, time_ms)
+            else:
+                result = self._landmarker.detect(image)
+        out = np.full((self.num_poses, len(LANDMARK_NAMES), _N_COLS), np.nan, np.float32)
+        for i, (pose, world) in enumerate(
+            zip(result.pose_landmarks, result.pose_world_landmarks, strict=True)
+        ):
+            out[i, :, :4] = [(p.x, p.y, p.visibility, p.presence) for p in pose]
+            out[i, :, 4:] = [(p.x, p.y, p.z) for p in world]
+        return out[0] if self.num_poses == 1 else out
 
 
 def backend_model_sha256(model: str, backend: str) -> str:
@@ -211,8 +223,12 @@ def extract_track(
     info: VideoInfo | None = None,
     symmetric: bool = False,
     backend: str = "mediapipe",
+    person_spec: person.PersonSpec | None = None,
 ) -> PoseTrack:
     """Pose landmarks of every frame of a clip (``info``: its probe, if the caller already has it).
+
+    ``person_spec``: which person to follow when several are in frame (gait.person); the default
+    scans a few frames and reads several poses per frame only when a second person is seen.
 
     ``symmetric``: average each frame's landmarks with those of its mirror image
     (:class:`SymmetricEstimator`), at twice the inference cost. ``backend`` "onnx" runs the same
@@ -224,6 +240,9 @@ def extract_track(
     """
     path = Path(path)
     info = info or probe(path)
+    spec = person_spec or person.PersonSpec()
+    person.check_supported(spec, backend, symmetric)
+    person_meta = person.person_meta(spec, [], 0, multi=False, scanned=False)
     if backend == "onnx":
         from gait.onnx_pose import OnnxPoseEstimator
 
@@ -234,9 +253,9 @@ def extract_track(
         model_name, model_sha256 = model, backend_model_sha256(model, backend)
     else:
         resolved = resolve_model(model)
-        estimator_type = SymmetricEstimator if symmetric else PoseEstimator
-        with estimator_type(resolved, max_side_px) as estimator:
-            detections, time_s, cuts = detect_frames(iter_frames(path, info), estimator, on_frame)
+        detections, time_s, cuts, person_meta = _detect_mediapipe(
+            path, info, resolved, max_side_px, on_frame, symmetric, spec
+        )
         model_name, model_sha256 = resolved.name, resolved.sha256
     meta = {
         "max_side_px": max_side_px,
@@ -245,6 +264,7 @@ def extract_track(
         "model_sha256": model_sha256,
         "rotation_deg": info.rotation_deg,
         "cut_frames": cuts,
+        "person": person_meta,
     }
     track = track_from_detections(
         detections, time_s, info, source_sha256 or sha256_file(path), model_name, meta
@@ -255,3 +275,76 @@ def extract_track(
             " film the whole body from 3-5 m away, in good light."
         )
     return track
+
+
+class SeveralPeople(Exception):
+    """Raised by :func:`scan_for_people` at the frame where a second person was seen."""
+
+    def __init__(self, at_frame: int) -> None:
+        super().__init__(at_frame)
+        self.at_frame = at_frame
+
+
+def scan_for_people(
+    frames: Iterable[Frame], info: VideoInfo, model: ResolvedModel, max_side_px: int
+) -> Iterator[Frame]:
+    """Pass the frames through; at :data:`gait.person.SCAN_FRAMES` frames spread over the clip, also
+    read several poses, and raise :class:`SeveralPeople` when a second person of comparable size
+    is there. Costs one landmarker and a few IMAGE-mode reads; no seeking, no second decoding.
+    """
+    picks = set(np.linspace(0, max(info.n_frames - 1, 0), person.SCAN_FRAMES).astype(int).tolist())
+    with PoseEstimator(model, max_side_px, person.MAX_PEOPLE) as estimator:
+        for frame in frames:
+            if frame.index in picks:
+                poses = estimator.detect(frame.bgr, frame.time_s)
+                size = (frame.bgr.shape[1], frame.bgr.shape[0])
+                if person.people_seen(person.boxes_px(poses[None], size)) >= 2:
+                    raise SeveralPeople(frame.index)
+            yield frame
+
+
+def _detect_mediapipe(
+    path: Path,
+    info: VideoInfo,
+    model: ResolvedModel,
+    max_side_px: int,
+    on_frame: Callable[[int], None] | None,
+    symmetric: bool,
+    spec: person.PersonSpec,
+) -> tuple[np.ndarray, np.ndarray, list[int], dict]:
+    """One person per frame (VIDEO mode, fast) unless a person was chosen or the scan sees several."""
+    seen_at = None if spec.is_default else 0
+    if seen_at is None:
+        try:
+            estimator_type = SymmetricEstimator if symmetric else PoseEstimator
+            frames = iter_frames(path, info)
+            with estimator_type(model, max_side_px) as estimator:
+                scanned = frames if symmetric else scan_for_people(frames, info, model, max_side_px)
+                detections, time_s, cuts = detect_frames(scanned, estimator, on_frame)
+            return (
+                detections,
+                time_s,
+                cuts,
+                person.person_meta(spec, [], 0, multi=False, scanned=not symmetric),
+            )
+        except SeveralPeople as seen:
+            seen_at = seen.at_frame
+    # read again with several poses per frame; the progress counts each frame once
+    counted = (lambda i: on_frame(i) if i >= seen_at else None) if on_frame else None
+    return _detect_people(path, info, model, max_side_px, counted, spec)
+
+
+def _detect_people(
+    path: Path,
+    info: VideoInfo,
+    model: ResolvedModel,
+    max_side_px: int,
+    on_frame: Callable[[int], None] | None,
+    spec: person.PersonSpec,
+) -> tuple[np.ndarray, np.ndarray, list[int], dict]:
+    """Several poses in every frame, linked into people; the chosen person's detections and the facts."""
+    with PoseEstimator(model, max_side_px, person.MAX_PEOPLE) as estimator:
+        poses, time_s, cuts = detect_frames(iter_frames(path, info), estimator, on_frame)
+    fps = len(time_s) / max(float(time_s[-1] - time_s[0]), 1e-6) if len(time_s) > 1 else info.fps
+    detections, meta = person.select_person(poses, fps, (info.width_px, info.height_px), spec)
+    return detections, time_s, cuts, meta

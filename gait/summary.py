@@ -7,15 +7,17 @@ agreement, far leg, runner size); each factor below 0.95 adds its sentence to th
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
 
-from gait.analysis import MetricSummary, Side, View, ViewEstimate
+from gait.analysis import MetricSummary, ShotSummary, Side, View, ViewEstimate
 from gait.config import Config
 from gait.events import StepEvents
 from gait.findings import verdict_band
+from gait.metrics.cadence import STEP_TIME_OUTLIER_FRACTION, cadence_spm
 from gait.metrics.catalogue import CATALOGUE, FRONTAL, MetricInfo, not_measurable_reason
 from gait.track import LANDMARK_INDEX, PoseTrack
 
@@ -94,7 +96,7 @@ def summarise(
             for side in _sides(info)
         }
         if info.per_side:
-            sides["both"] = _mean_of_sides(sides["both"], sides["left"], sides["right"])
+            sides["both"] = _mean_of_sides(sides["both"], sides["left"], sides["right"], cfg)
         if key == "cadence_steps_per_min":
             sides["both"] = replace(sides["both"], median=cadence_spm)
         for summary in sides.values():
@@ -102,15 +104,18 @@ def summarise(
                 out.append(replace(summary, measurable=False, reason=NO_STEP_REASON))
                 continue
             band = verdict_band(summary, cfg.thresholds, tilt_uncertainty_deg, cfg.min_steps_for_verdict)
-            out.append(replace(summary, band=band if allow_verdicts else None))
+            out.append(replace(summary, band=band if allow_verdicts and summary.enough_steps else None))
     return tuple(out)
 
 
-def _mean_of_sides(both: MetricSummary, left: MetricSummary, right: MetricSummary) -> MetricSummary:
+def _mean_of_sides(
+    both: MetricSummary, left: MetricSummary, right: MetricSummary, cfg: Config
+) -> MetricSummary:
     """The both-sides summary as the mean of the two sides' median and quartiles.
 
     Averaging the sides (rather than pooling the steps) keeps the value meaningful when
-    the sides differ, and for pelvic drop it cancels camera roll.
+    the sides differ, and for pelvic drop it cancels camera roll. It has enough steps only when
+    each side with steps has (a mean resting on two steps of one side is not headlined).
     """
     with_steps = [m for m in (left, right) if m.n_steps]
     if not with_steps:
@@ -119,7 +124,15 @@ def _mean_of_sides(both: MetricSummary, left: MetricSummary, right: MetricSummar
     def mean(name: str) -> float:
         return float(np.mean([getattr(m, name) for m in with_steps]))
 
-    return replace(both, median=mean("median"), q1=mean("q1"), q3=mean("q3"))
+    fewest = min(m.n_steps for m in with_steps)
+    return replace(
+        both,
+        median=mean("median"),
+        q1=mean("q1"),
+        q3=mean("q3"),
+        enough_steps=both.enough_steps and fewest >= cfg.min_steps_for_verdict,
+        verdict_steps=fewest,
+    )
 
 
 def _unmeasurable_reason(info: MetricInfo, view: View, fps: float, cfg: Config, feet_visible: bool) -> str:
@@ -182,10 +195,62 @@ def _summary(
         notes.append(f"+-1 frame (+-{1000 / fps:.0f} ms) on each contact and toe-off")
     confidence = float(np.prod([f.value for f in factors]))
     return MetricSummary(
-        info.key, info.label, info.unit, side, median, q1, q3, n, round(confidence, 2), tuple(notes)
+        info.key,
+        info.label,
+        info.unit,
+        side,
+        median,
+        q1,
+        q3,
+        n,
+        round(confidence, 2),
+        tuple(notes),
+        enough_steps=n >= cfg.min_steps_for_verdict,
     )
 
 
 def _far_leg_factor(view: View, side: Side) -> float:
     far = {"side_right": "left", "side_left": "right"}.get(view)
     return FAR_LEG_FACTOR if side == far else 1.0
+
+
+def shot_summaries(
+    cut_frames: list[int], time_s: np.ndarray, events: StepEvents, step_time_s: np.ndarray, cfg: Config
+) -> tuple[ShotSummary, ...]:
+    """Steps and cadence of each shot of a clip cut between shots (empty without cuts).
+
+    Each shot's cadence is :func:`gait.metrics.cadence.cadence_spm` over its own timed steps, so
+    shots of different pace are not blended; it has enough steps when those reach
+    ``cfg.min_steps_for_verdict``.
+    """
+    n_frames = len(time_s)
+    cuts = sorted(c for c in cut_frames if 0 < c < n_frames)
+    if not cuts:
+        return ()
+    bounds = [0, *cuts, n_frames]
+    fps_step = float(np.median(np.diff(time_s))) if n_frames > 1 else 0.0
+    out = []
+    for i, (first, stop) in enumerate(itertools.pairwise(bounds)):
+        mine = (events.contact_frame >= first) & (events.contact_frame < stop)
+        timed = int(np.isfinite(step_time_s[mine]).sum())
+        spm = (
+            cadence_spm(step_time_s[mine], events.is_left[mine], STEP_TIME_OUTLIER_FRACTION)
+            if timed
+            else float("nan")
+        )
+        out.append(
+            ShotSummary(
+                shot=i + 1,
+                first_frame=first,
+                last_frame=stop - 1,
+                start_s=float(time_s[first]),
+                end_s=float(time_s[stop - 1] + fps_step),
+                steps=int(mine.sum()),
+                left=int((mine & events.is_left).sum()),
+                right=int((mine & ~events.is_left).sum()),
+                cadence_spm=spm,
+                cadence_steps=timed,
+                enough_steps=timed >= cfg.min_steps_for_verdict,
+            )
+        )
+    return tuple(out)

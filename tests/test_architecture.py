@@ -18,7 +18,16 @@ GAIT = Path(__file__).resolve().parents[1] / "gait"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("gait.errors", "gait.present", "gait.fsutil", "gait.thresholds", "gait.config"),
     ("gait", "gait.track", "gait.analysis", "gait.models", "gait.cache"),
-    ("gait.video", "gait.video_out", "gait.shots", "gait.tilt", "gait.onnx.*", "gait.onnx_pose", "gait.pose"),
+    (
+        "gait.video",
+        "gait.video_out",
+        "gait.shots",
+        "gait.tilt",
+        "gait.person",
+        "gait.onnx.*",
+        "gait.onnx_pose",
+        "gait.pose",
+    ),
     ("gait.landmarks", "gait.gather"),
     ("gait.signal",),
     ("gait.views",),

@@ -13,7 +13,6 @@ import pytest
 from gait.analysis import Analysis, Steps
 from gait.engine import analyse_track
 from gait.metrics import hip
-from gait.present import format_short, format_value
 from gait.render import (
     SIDE_BGR,
     Annotator,
@@ -193,10 +192,10 @@ def test_hud_shows_the_summaries_cadence_and_per_side_medians(rear_analysis: Ana
     hud = HudAnnotator(rear_analysis, hud_keys(rear_analysis))
     cadence = rear_analysis.metric("cadence_steps_per_min", "both")
     assert cadence is not None
-    assert hud.cadence == format_value(cadence.median, "steps/min")
+    assert hud.cadence == cadence.shown()  # the value, or "not enough steps (n)" (a short clip here)
     for key, (_, left, right) in zip(hud_keys(rear_analysis), hud.rows, strict=True):
         medians = [rear_analysis.metric(key, side) for side in ("left", "right")]
-        assert [left, right] == [format_short(m.median, m.unit) for m in medians if m is not None]
+        assert [left, right] == [m.shown(short=True) for m in medians if m is not None]
 
 
 def test_hud_panel_shades_the_corner_and_writes_values() -> None:

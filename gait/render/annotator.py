@@ -10,6 +10,7 @@ from gait.analysis import Analysis, view_family
 from gait.render.body import ContactAnnotator, FaceBlur, SkeletonAnnotator
 from gait.render.frontal import PelvisAnnotator
 from gait.render.panels import STRIP_UNITS, GaitStripAnnotator, HudAnnotator, hud_corner, hud_keys
+from gait.render.person import RunnerMarker
 from gait.render.side import ContactPanelAnnotator, SideViewAnnotator
 from gait.render.timing import stance_of
 from gait.track import PoseTrack
@@ -60,6 +61,7 @@ class Annotator:
             )
         if steps.n:
             self.layers.append(GaitStripAnnotator(steps, track.n_frames))
+        self.layers.append(RunnerMarker(analysis, track))
         self.layers.append(HudAnnotator(analysis, hud_keys(analysis), hud_corner(track)))
         self.size_px = track.frame_size_px
 

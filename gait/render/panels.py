@@ -10,7 +10,7 @@ import numpy as np
 
 from gait.analysis import Analysis, Steps, view_family
 from gait.metrics.catalogue import CADENCE_KEY
-from gait.present import SIDES, format_short, format_value
+from gait.present import SIDES
 from gait.render.draw import GREY, SIDE_BGR, WHITE, Scale, draw_text, ix, shade, text_width
 from gait.thresholds import UNVALIDATED
 from gait.track import PoseTrack
@@ -118,7 +118,7 @@ class HudAnnotator:
         self.corner = corner
         self.n_frames = analysis.n_frames
         cadence = analysis.metric(CADENCE_KEY, "both")
-        self.cadence = format_value(cadence.median, cadence.unit) if cadence and cadence.measurable else "-"
+        self.cadence = cadence.shown() if cadence and cadence.measurable else "-"
         #: (label, left text, right text) per metric row.
         self.rows: list[tuple[str, str, str]] = []
         for key in list(keys)[:3]:
@@ -127,9 +127,7 @@ class HudAnnotator:
             label = SHORT_LABELS.get(key, known.label[:16] if known else key[:16])
             if key in UNVALIDATED:
                 label += " (unvalidated)"  # shown, not judged: docs/validation.md
-            texts = [
-                format_short(m.median, m.unit) if m is not None and m.measurable else "-" for m in summaries
-            ]
+            texts = [m.shown(short=True) if m is not None and m.measurable else "-" for m in summaries]
             self.rows.append((label, texts[0], texts[1]))
 
     def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
@@ -138,8 +136,15 @@ class HudAnnotator:
         s = Scale.of(frame_bgr)
         text_h, line_h, pad = s.px(17), s.px(34), s.px(14)
         label_w = max([text_width("Cadence", text_h)] + [text_width(r[0], text_h) for r in self.rows])
-        col_w = text_width("00.0°", text_h) + s.px(18)
-        width = pad * 3 + label_w + max(2 * col_w, text_width("000 steps/min", text_h))
+        widest = max(
+            [text_width("00.0°", text_h)] + [text_width(t, text_h) for r in self.rows for t in r[1:]]
+        )
+        col_w = widest + s.px(18)
+        width = (
+            pad * 3
+            + label_w
+            + max(2 * col_w, text_width(max(self.cadence, "000 steps/min", key=len), text_h))
+        )
         height = pad * 2 + line_h * (2 + len(self.rows)) - s.px(8)
         if not self.rows:
             height -= line_h

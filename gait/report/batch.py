@@ -29,6 +29,9 @@ ROW_METRICS = (
     ("overstride_leg_lengths", "overstride", "leg lengths"),
 )
 CADENCE_KEY = "cadence_steps_per_min"
+#: Key of ``BatchRow.values`` naming the columns whose value rests on too few steps, with the text
+#: index.html shows for them ("not enough steps (n)"; batch.csv keeps the number for programs).
+TOO_FEW = "_too_few_steps"
 
 
 def _metric_columns() -> list[str]:
@@ -67,20 +70,24 @@ class BatchRow:
 def row_values(summary: Mapping[str, Any]) -> dict[str, Any]:
     """The batch columns of one clip, read from its summary.json (schema gait.summary/1)."""
     by_key = {(m["key"], m["side"]): m for m in summary.get("metrics", [])}
+    few: dict[str, str] = {}  # column -> "not enough steps (n)", shown in index.html instead
 
-    def pick(key: str, side: str) -> tuple[Any, Any]:
+    def pick(key: str, side: str, column: str) -> tuple[Any, Any]:
         m = by_key.get((key, side))
         if not m or not m.get("measurable"):
             return None, None
+        if m.get("enough_steps") is False and m.get("shown"):
+            few[column] = m["shown"]
         return m.get("value"), m.get("confidence")
 
     values: dict[str, Any] = {"view": summary["view"]["view"], "steps": summary["steps"]["total"]}
-    values["cadence [steps/min]"], values["cadence confidence"] = pick(CADENCE_KEY, "both")
+    column = "cadence [steps/min]"
+    values[column], values["cadence confidence"] = pick(CADENCE_KEY, "both", column)
     for key, stem, unit in ROW_METRICS:
         for side in ("left", "right"):
-            value, confidence = pick(key, side)
-            values[f"{stem} {side} [{unit}]"], values[f"{stem} {side} confidence"] = value, confidence
-    return values
+            column = f"{stem} {side} [{unit}]"
+            values[column], values[f"{stem} {side} confidence"] = pick(key, side, column)
+    return values | {TOO_FEW: few}
 
 
 def unvalidated_columns() -> frozenset[str]:
@@ -133,7 +140,12 @@ def render_index_html(rows: Sequence[BatchRow], title: str) -> str:
         {
             "row": row,
             "cells": [
-                {"column": c, "text": text, "sort": _sort_key(c, text), "unvalidated": c in unvalidated}
+                {
+                    "column": c,
+                    "text": row.values.get(TOO_FEW, {}).get(c, text),
+                    "sort": _sort_key(c, text),
+                    "unvalidated": c in unvalidated,
+                }
                 for c, text in zip(COLUMNS, row.cells(), strict=True)
             ],
             "report": f"{_url(row.folder)}/report.html" if row.folder else None,

@@ -32,10 +32,12 @@ from gait.advice import (
     headline,
 )
 from gait.analysis import Analysis, MetricSummary, view_family
+from gait.notes import too_few_steps_title
+from gait.person import describe as describe_person
 from gait.present import SIDE_COLOUR_HEX, format_number, format_value, view_name
 from gait.report.data import capture_checks, frame_times, unit_of, write_text_atomic
 from gait.report.svg import BandEdge, StanceSeries, cadence_plot, stance_plot, steps_plot
-from gait.thresholds import DEFAULT_THRESHOLDS, UNVALIDATED, ThresholdTable
+from gait.thresholds import DEFAULT_THRESHOLDS, MIN_STEPS_FOR_VERDICT, UNVALIDATED, ThresholdTable
 from gait.video import VideoInfo
 
 #: Points across stance (0-100 %) at which traces are resampled.
@@ -142,6 +144,8 @@ def render_report_html(
         "side_colour": SIDE_COLOUR_HEX,
         "headline": _headline(analysis, advice),
         "tiles": _tiles(analysis, advice),
+        "runner": describe_person(analysis.person) if (analysis.person or {}).get("multi_pose") else "",
+        "shots": _shots(analysis),
         "unvalidated_shown": _unvalidated_shown(analysis),
         "video_href": _href(video_file) if video_file else None,
         "still": _still(analysis, still_bgr),
@@ -190,8 +194,10 @@ def _headline(analysis: Analysis, advice: Sequence[AdviceItem]) -> dict[str, Any
     head = headline(advice, analysis.findings)
     confidence = analysis.view.confidence
     sure = analysis.view.certainty
+    too_few = "" if head.alarm else too_few_steps_title(analysis.metrics, MIN_STEPS_FOR_VERDICT)
     return {
-        "title": head.title,
+        "title": too_few or head.title,
+        "too_few": bool(too_few),
         "alarm": head.alarm,
         "lead": head.lead,
         "findings": [
@@ -226,7 +232,7 @@ def _tiles(analysis: Analysis, advice: Sequence[AdviceItem]) -> list[dict[str, A
         tiles.append(
             {
                 "label": "Cadence",
-                "values": [("", format_value(cadence.median, "steps/min"), None)],
+                "values": [("", cadence.shown(), None)],
                 "note": note,
             }
         )
@@ -237,12 +243,25 @@ def _tiles(analysis: Analysis, advice: Sequence[AdviceItem]) -> list[dict[str, A
             tiles.append(
                 {
                     "label": shown[0].label,
-                    "values": [(m.side, format_value(m.median, m.unit), m.band) for m in shown],
+                    "values": [(m.side, m.shown(), m.band) for m in shown],
                     "note": " · ".join(f"{m.side} {_steps(m.n_steps)}" for m in shown)
                     + (" · not validated: no verdict" if key in UNVALIDATED else ""),
                 }
             )
     return tiles
+
+
+def _shots(analysis: Analysis) -> list[dict[str, str]]:
+    """One row per shot of a clip cut between shots: its time, steps and cadence."""
+    return [
+        {
+            "shot": str(shot.shot),
+            "time": f"{shot.start_s:.1f}-{shot.end_s:.1f} s",
+            "steps": f"{shot.steps} ({shot.left}, {shot.right})",
+            "cadence": shot.shown_cadence(),
+        }
+        for shot in analysis.shots
+    ]
 
 
 def _unvalidated_shown(analysis: Analysis) -> str:
@@ -418,10 +437,12 @@ def _cell(m: MetricSummary, common_notes: Collection[str]) -> dict[str, Any]:
     if not m.measurable:
         return {"value": "not measurable", "spread": m.reason, "band": None, "steps": "", "notes": notes}
     spread = (
-        f"IQR {format_number(m.q1, m.unit)} to {format_value(m.q3, m.unit)}" if math.isfinite(m.iqr) else ""
+        f"IQR {format_number(m.q1, m.unit)} to {format_value(m.q3, m.unit)}"
+        if math.isfinite(m.iqr) and m.enough_steps
+        else ""
     )
     return {
-        "value": format_value(m.median, m.unit),
+        "value": m.shown(),
         "spread": spread,
         "band": m.band,
         "steps": f"{_steps(m.n_steps)} · {m.confidence:.0%} confidence",
