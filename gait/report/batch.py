@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from gait import __version__
 from gait.report.data import write_text_atomic
+from gait.report.html import environment
 from gait.thresholds import UNVALIDATED
 
 #: Per-side metrics a batch row carries: (summary.json key, column stem, unit).
@@ -128,13 +127,7 @@ def write_batch_csv(path: Path, rows: Sequence[BatchRow]) -> Path:
 
 def render_index_html(rows: Sequence[BatchRow], title: str) -> str:
     """A self-contained page: one row per input, linking each report; any column sorts on a click."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("gait", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = environment()
     unvalidated = unvalidated_columns()
     table = [
         {

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import jinja2
 from markupsafe import Markup, escape
 
 from gait import __version__
 from gait.comparison import Comparison, MetricChange, step_column
+from gait.report.html import environment
 
 #: Colours of the two visits in the plots.
 BEFORE_HEX, AFTER_HEX = "#7f7f7f", "#d4380d"
@@ -123,13 +123,7 @@ def render_compare_html(
     comparison: Comparison, steps: Sequence[StepValues], folders: Sequence[Path], out_dir: Path
 ) -> str:
     """The page: verdict table, overlaid per-step plots, both annotated videos side by side."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("gait", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = environment()
     rows: list[dict[str, Any]] = []
     for m in comparison.metrics:
         rows.append(

@@ -9,6 +9,7 @@ built in :mod:`gait.report.svg` (which escape their own text) are marked safe.
 from __future__ import annotations
 
 import base64
+import functools
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -96,7 +97,9 @@ STANCE_TRACES: tuple[TraceSpec, ...] = (
 )
 
 
-def _environment() -> jinja2.Environment:
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one template environment of every page gait writes (report, batch index, comparison)."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("gait", "templates"),
         autoescape=True,
@@ -161,7 +164,7 @@ def render_report_html(
         "quality_notes": list(analysis.quality_notes),
         "disclaimer": NOT_A_DIAGNOSIS,
     }
-    return _environment().get_template("report.html.j2").render(context)
+    return environment().get_template("report.html.j2").render(context)
 
 
 def write_report_html(path: Path, analysis: Analysis, advice: Sequence[AdviceItem], **kwargs: Any) -> Path:
