@@ -200,10 +200,10 @@ def test_hud_shows_the_summaries_cadence_and_per_side_medians(rear_analysis: Ana
 
 def test_hud_panel_shades_the_corner_and_writes_values() -> None:
     analysis = make_analysis("rear", make_track("rear", duration_s=3.0))
-    assert hud_keys(analysis) == [
+    assert hud_keys(analysis) == [  # the validated measure first
+        "femoral_adduction_peak_deg",
         "pelvic_drop_midstance_deg",
         "hip_adduction_peak_deg",
-        "femoral_adduction_peak_deg",
     ]
     frame = HudAnnotator(analysis, hud_keys(analysis)).annotate(grey(analysis.track), 80)  # type: ignore[arg-type]
     s = Scale.of(frame)

@@ -96,8 +96,9 @@ CATALOGUE: dict[str, MetricInfo] = {
             FRONTAL,
             roll_sensitive=True,
             landmarks=("hip", "knee"),
-            caveat="not validated, so no verdict: on rendered runners it reads about 4 deg too small "
-            "(docs/validation.md)",
+            caveat="from hip joint centres placed outside the pose model's hip points; on rendered "
+            "runners within about 1.5 deg at hip height, lower from a raised camera "
+            "(docs/validation.md); no healthy-runner band exists, so only a left-right difference is judged",
         ),
         MetricInfo(
             "knee_fppa_peak_deg",

@@ -35,7 +35,7 @@ SHORT_LABELS: dict[str, str] = {
 
 #: Metrics shown in the heads-up panel, in order of preference, by view family.
 HUD_KEYS: dict[str, tuple[str, ...]] = {
-    "frontal": ("pelvic_drop_midstance_deg", "hip_adduction_peak_deg", "femoral_adduction_peak_deg"),
+    "frontal": ("femoral_adduction_peak_deg", "pelvic_drop_midstance_deg", "hip_adduction_peak_deg"),
     "side": ("overstride_leg_lengths", "shank_angle_ic_deg", "knee_flexion_ic_deg"),
 }
 

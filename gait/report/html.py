@@ -47,7 +47,7 @@ STANCE_POINTS = 51
 STILL_MAX_SIDE_PX = 960
 #: Headline metrics by view family, in display order.
 HEADLINE_KEYS: dict[str, tuple[str, ...]] = {
-    "frontal": ("pelvic_drop_midstance_deg", "hip_adduction_peak_deg"),
+    "frontal": ("femoral_adduction_peak_deg", "pelvic_drop_midstance_deg"),
     "side": ("overstride_leg_lengths", "shank_angle_ic_deg"),
 }
 #: Axis titles for units.
