@@ -211,8 +211,10 @@ def extract_track(
     info: VideoInfo | None = None,
     symmetric: bool = False,
     backend: str = "mediapipe",
+    frames: Iterable[Frame] | None = None,
 ) -> PoseTrack:
-    """Pose landmarks of every frame of a clip (``info``: its probe, if the caller already has it).
+    """Pose landmarks of every frame of a clip (``info``: its probe, if the caller already has it;
+    ``frames``: its frames, if the caller decodes them, e.g. ahead in a thread and downscaled).
 
     ``symmetric``: average each frame's landmarks with those of its mirror image
     (:class:`SymmetricEstimator`), at twice the inference cost. ``backend`` "onnx" runs the same
@@ -224,10 +226,11 @@ def extract_track(
     """
     path = Path(path)
     info = info or probe(path)
+    frames = iter_frames(path, info) if frames is None else frames
     if backend == "onnx":
         from gait.onnx_pose import OnnxPoseEstimator
 
-        tracked = OnnxPoseEstimator(model, max_side_px).track(iter_frames(path, info), on_frame, symmetric)
+        tracked = OnnxPoseEstimator(model, max_side_px).track(frames, on_frame, symmetric)
         detections, time_s, cuts = tracked.detections, tracked.time_s, tracked.cut_frames
         if tracked.mirrored is not None:
             detections = average_with_mirror(detections, tracked.mirrored)
@@ -236,7 +239,7 @@ def extract_track(
         resolved = resolve_model(model)
         estimator_type = SymmetricEstimator if symmetric else PoseEstimator
         with estimator_type(resolved, max_side_px) as estimator:
-            detections, time_s, cuts = detect_frames(iter_frames(path, info), estimator, on_frame)
+            detections, time_s, cuts = detect_frames(frames, estimator, on_frame)
         model_name, model_sha256 = resolved.name, resolved.sha256
     meta = {
         "max_side_px": max_side_px,

@@ -70,6 +70,25 @@ class Frame:
     time_s: float
     bgr: np.ndarray  # (height, width, 3) uint8
 
+    def downscaled(self, max_side_px: int) -> Frame:
+        """This frame no larger than ``max_side_px`` on its long side (area-averaged), or itself.
+
+        The pose models read 256 px crops, so a frame made this small first costs them no accuracy,
+        and everything done to it afterwards (colour conversion, thumbnails) costs less.
+        """
+        scale = max_side_px / max(self.bgr.shape[:2])
+        if scale >= 1:
+            return self
+        small = cv2.resize(self.bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        return Frame(self.index, self.time_s, small)
+
+    def resized(self, size_px: tuple[int, int]) -> Frame:
+        """This frame at ``size_px`` (width, height), area-averaged, or itself when it has that size."""
+        if (self.bgr.shape[1], self.bgr.shape[0]) == tuple(size_px):
+            return self
+        small = cv2.resize(self.bgr, tuple(size_px), interpolation=cv2.INTER_AREA)
+        return Frame(self.index, self.time_s, small)
+
 
 def _check_file(path: Path) -> None:
     if not path.exists():
