@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import cv2
@@ -12,10 +12,11 @@ import numpy as np
 
 from gait import cache, stream
 from gait.advice import AdviceItem, build_advice
-from gait.analysis import Analysis, View
+from gait.analysis import Analysis
 from gait.engine import analyse_track
 from gait.errors import AnalysisError
 from gait.fsutil import atomic_path, sha256_file, staged_output
+from gait.options import NEEDS, AnalyseOptions
 from gait.pose import DEFAULT_MAX_SIDE_PX, backend_model_sha256, extract_track
 from gait.render import Annotator
 from gait.report import write_reports
@@ -28,13 +29,6 @@ from gait.video_out import H264Writer, output_size
 TILT_SAMPLE_FRAMES = 8
 #: The track's ``meta`` key of the camera tilt its pose pass measured (a TiltEstimate's fields, or None).
 TILT_META = "camera_tilt"
-#: Measurements a user can insist on with ``--need``: name -> the metric key that must be measurable.
-NEEDS: dict[str, str] = {
-    "pelvic-drop": "pelvic_drop_midstance_deg",
-    "hip-adduction": "hip_adduction_peak_deg",
-    "overstriding": "overstride_leg_lengths",
-    "cadence": "cadence_steps_per_min",
-}
 #: The annotated video's longer side at most (px; ``--max-height`` caps it further): the size the pose
 #: model read the frames at. A 1080x1920 video costs 2.3 times as much to draw and encode as a
 #: 720x1280 one, more than pose inference itself on a 2-core machine.
@@ -136,23 +130,6 @@ def write_track(track: PoseTrack, out_dir: Path, stem: str) -> tuple[Path, Path]
         track.save(staged.folder / npz)
         write_track_csv(track, staged.folder / csv)
     return out_dir / npz, out_dir / csv
-
-
-@dataclass(frozen=True)
-class AnalyseOptions:
-    """What ``gait analyse`` was asked for (picklable, so batches can ship it to Dask workers)."""
-
-    model: str = "full"
-    backend: str = "mediapipe"  # or "onnx": gait.onnx_pose
-    view: View | None = None
-    symptoms: tuple[str, ...] = ()
-    slow: int = 0  # also write a copy N times slower; 0 or 1: none
-    blur_faces: bool = False
-    write_video: bool = True
-    max_height_px: int | None = None
-    cache_dir: Path | None = field(default=None)
-    need: tuple[str, ...] = ()  # names from NEEDS that must be measurable, else nothing is written
-    symmetric: bool = False  # average each frame's landmarks with its mirror image's (2x inference)
 
 
 @dataclass(frozen=True)

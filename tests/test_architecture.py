@@ -17,7 +17,7 @@ GAIT = Path(__file__).resolve().parents[1] / "gait"
 #: A name ending in ".*" covers a package and everything in it.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("gait.errors", "gait.present", "gait.fsutil", "gait.thresholds", "gait.config", "gait.stream"),
-    ("gait", "gait.track", "gait.analysis", "gait.models", "gait.cache"),
+    ("gait", "gait.track", "gait.analysis", "gait.options", "gait.models", "gait.cache"),
     ("gait.video", "gait.video_out", "gait.shots", "gait.tilt", "gait.onnx_pose", "gait.pose"),
     ("gait.landmarks", "gait.gather"),
     ("gait.signal",),
