@@ -22,7 +22,7 @@ from gait.render import Annotator
 from gait.report import write_reports
 from gait.tilt import TiltEstimate, estimate_tilt
 from gait.track import LANDMARK_NAMES, PoseTrack
-from gait.video import Frame, VideoInfo, frames_at, iter_frames, probe
+from gait.video import Frame, VideoInfo, frames_at, iter_frames, iter_frames_sized, probe
 from gait.video_out import H264Writer, output_size
 
 #: Frames sampled across the clip to estimate the camera tilt.
@@ -258,9 +258,9 @@ def annotated_outputs(
     """Write the annotated video(s) into ``folder``; return the annotated still of the worst step.
 
     A second decoding pass over the clip: drawing needs the whole clip's events and medians. Frames
-    are scaled to the video's size first and drawn on there (the drawing scales with the frame), so
-    neither drawing nor encoding pays for pixels the video does not keep. Decoding, drawing and
-    encoding overlap (:func:`gait.stream.stage`).
+    are decoded at the video's size and drawn on there (the drawing scales with the frame), so
+    neither drawing nor encoding pays for pixels the video does not keep. Drawing runs in its own
+    thread (:func:`gait.stream.stage`), between FFmpeg's decoding threads and libx264's.
     """
     assert analysis.track is not None
     worst = analysis.worst_step
@@ -277,9 +277,6 @@ def annotated_outputs(
     track = scaled_track(analysis.track, size_px)
     annotate = Annotator(analysis, track, blur_faces=options.blur_faces).annotate
 
-    def resize(frame: Frame) -> Frame:  # on the decoding thread
-        return frame.resized(size_px)
-
     def draw(frame: Frame) -> tuple[int, np.ndarray]:  # on the drawing thread
         return frame.index, annotate(frame.bgr, frame.index)
 
@@ -290,7 +287,7 @@ def annotated_outputs(
             writers.append(
                 stack.enter_context(H264Writer(folder / SLOW_VIDEO, info.fps / options.slow, size_px))
             )
-        decoded = stack.enter_context(contextlib.closing(stream.stage(resize, iter_frames(video, info))))
+        decoded = stack.enter_context(contextlib.closing(iter_frames_sized(video, info, size_px)))
         drawn = stack.enter_context(contextlib.closing(stream.stage(draw, decoded)))
         for index, bgr in drawn:  # encoded here, on this thread
             if worst and index == worst.frame:
