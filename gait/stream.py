@@ -19,6 +19,8 @@ import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import TypeVar
 
+from gait.errors import InputError
+
 T = TypeVar("T")
 U = TypeVar("U")
 
@@ -34,10 +36,9 @@ def cpu_budget() -> int:
     """Threads gait may keep busy: ``$GAIT_THREADS``, else the cores this process may run on."""
     setting = os.environ.get("GAIT_THREADS", "").strip()
     if setting:
-        try:
-            return max(1, int(setting))
-        except ValueError:
-            pass
+        if not setting.isdigit() or int(setting) < 1:
+            raise InputError(f"GAIT_THREADS must be a whole number of threads (1 or more), not {setting!r}.")
+        return int(setting)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import av
 
-DEFAULT_CLIP = Path(__file__).resolve().parents[2] / "shared" / "videos" / "mhuang24_slow.mp4"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CLIP = ROOT.parent / "shared" / "videos" / "mhuang24_slow.mp4"
 
 
 def looped(clip: Path, minutes: float, out: Path) -> Path:
@@ -45,9 +46,10 @@ def looped(clip: Path, minutes: float, out: Path) -> Path:
 
 def analyse_peak(clip: Path, out: Path, extra: list[str]) -> tuple[float, float]:
     """Wall time (s) and peak resident memory (MB) of ``gait analyse`` on ``clip`` in a child process."""
-    command = [sys.executable, "-m", "gait", "analyse", str(clip), "--out", str(out), "--no-cache", *extra]
+    cli = "from gait.cli import app; app()"
+    command = [sys.executable, "-c", cli, "analyse", str(clip), "--out", str(out), "--no-cache", *extra]
     started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=ROOT)  # this checkout's gait
     _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:

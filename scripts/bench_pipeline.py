@@ -96,9 +96,7 @@ def naive_loop(clip: Path, model: str, out: Path) -> int:
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
             result = landmarker.detect_for_video(image, round(1000 * n / fps))
             for landmarks in result.pose_landmarks:
-                drawing_utils.draw_landmarks(
-                    bgr, landmarks, vision.PoseLandmarksConnections.POSE_LANDMARKS
-                )
+                drawing_utils.draw_landmarks(bgr, landmarks, vision.PoseLandmarksConnections.POSE_LANDMARKS)
             if writer is None:
                 fourcc = cv2.VideoWriter_fourcc(*"mp4v")
                 writer = cv2.VideoWriter(str(out), fourcc, fps, (bgr.shape[1], bgr.shape[0]))
@@ -114,9 +112,7 @@ def bench_clip(clip: Path, args: argparse.Namespace, backend: str) -> dict[str, 
     """One row of the table: every stage of one clip, one after the other."""
     info = probe(clip)
     n_frames, decode_s = timed(lambda: sum(1 for _ in iter_frames(clip, info)))
-    _, pose_s = timed(
-        pipeline.pose_track, clip, args.model, None, symmetric=args.symmetric, backend=backend
-    )
+    _, pose_s = timed(pipeline.pose_track, clip, args.model, None, symmetric=args.symmetric, backend=backend)
     with tempfile.TemporaryDirectory(prefix="gait-bench-") as folder:
         naive_frames, naive_s = timed(naive_loop, clip, args.model, Path(folder) / "naive.mp4")
         assert naive_frames == n_frames, (naive_frames, n_frames)

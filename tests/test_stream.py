@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from gait import pipeline, stream
+from gait.errors import InputError
 from gait.pipeline import AnalyseOptions, AnalyseResult, analyse_video
 from gait.video_out import H264Writer
 
@@ -92,6 +93,13 @@ def test_gait_threads_one_runs_on_the_calling_thread(monkeypatch: pytest.MonkeyP
     assert stream.cpu_budget() == 1
     names = list(stream.stage(lambda _: threading.current_thread().name, range(3)))
     assert names == [threading.current_thread().name] * 3
+
+
+@pytest.mark.parametrize("setting", ["0", "two", "-1"])
+def test_a_bad_gait_threads_is_one_clear_sentence(setting: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GAIT_THREADS", setting)
+    with pytest.raises(InputError, match="GAIT_THREADS must be a whole number"):
+        stream.cpu_budget()
 
 
 def video_timing(path: Path) -> tuple[int, list[int], tuple[int, int]]:
