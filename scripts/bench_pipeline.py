@@ -1,8 +1,10 @@
 """Where an analysis spends its time, in one process so the ratios compare like with like (figures,
 not assertions: on a shared machine compare the ratios within one run, not the absolute times).
 
-    python scripts/bench_pipeline.py CLIP... [--model full|heavy] [--backend mediapipe|onnx]
+    PYTHONPATH=. python scripts/bench_pipeline.py CLIP... [--model full|heavy] [--backend mediapipe|onnx]
                                      [--symmetric] [--frames N] [--json] [--onnx-batches 1,8,32]
+
+(``PYTHONPATH=.`` so that the checkout's gait is measured, not the installed one.)
 
 Per clip, in this order:
 
