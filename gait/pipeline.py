@@ -259,8 +259,8 @@ def annotated_outputs(
 
     A second decoding pass over the clip: drawing needs the whole clip's events and medians. Frames
     are decoded at the video's size and drawn on there (the drawing scales with the frame), so
-    neither drawing nor encoding pays for pixels the video does not keep. Drawing runs in its own
-    thread (:func:`gait.stream.stage`), between FFmpeg's decoding threads and libx264's.
+    neither drawing nor encoding pays for pixels the video does not keep. Decoding, drawing and
+    encoding (on this thread) overlap (:mod:`gait.stream`).
     """
     assert analysis.track is not None
     worst = analysis.worst_step
@@ -287,7 +287,9 @@ def annotated_outputs(
             writers.append(
                 stack.enter_context(H264Writer(folder / SLOW_VIDEO, info.fps / options.slow, size_px))
             )
-        decoded = stack.enter_context(contextlib.closing(iter_frames_sized(video, info, size_px)))
+        decoded = stack.enter_context(
+            contextlib.closing(stream.prefetch(iter_frames_sized(video, info, size_px)))
+        )
         drawn = stack.enter_context(contextlib.closing(stream.stage(draw, decoded)))
         for index, bgr in drawn:  # encoded here, on this thread
             if worst and index == worst.frame:

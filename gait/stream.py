@@ -42,6 +42,11 @@ def cpu_budget() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def prefetch(items: Iterable[T], depth: int = QUEUE_DEPTH) -> Generator[T, None, None]:
+    """Yield ``items``, produced by a thread at most ``depth`` items ahead (see :func:`stage`)."""
+    return stage(_itself, items, depth)
+
+
 def stage(work: Callable[[T], U], items: Iterable[T], depth: int = QUEUE_DEPTH) -> Generator[U, None, None]:
     """Yield ``work(item)`` for each of ``items``, computed by a thread at most ``depth`` items ahead.
 
@@ -101,6 +106,10 @@ def stage(work: Callable[[T], U], items: Iterable[T], depth: int = QUEUE_DEPTH) 
     finally:
         stop.set()
         thread.join()
+
+
+def _itself(item: T) -> T:
+    return item
 
 
 def _close(iterator: Iterator[object]) -> None:
