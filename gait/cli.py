@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, cast, get_args
+from typing import TYPE_CHECKING, Annotated, cast, get_args
 
 import click
 import typer
@@ -30,22 +30,22 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from gait import cache, pipeline
+# Only light modules here: a command imports what it needs (pose, video, reports) when it runs, so
+# ``gait --help``, ``gait cache clear`` and ``gait compare`` on output folders start in a moment.
+from gait import cache
 from gait.advice import SYMPTOMS, headline, parse_symptoms
 from gait.analysis import Analysis, View
-from gait.batch import BATCH_CSV, ClipOutcome, analyse_batch, plan_batch
-from gait.comparison import compare as compare_visits
 from gait.errors import GaitError
 from gait.fsutil import check_output_dir, os_error_sentence
-from gait.known_answer import KnownAnswer, known_answers, load_truth
-from gait.notes import too_few_steps_title
+from gait.options import NEEDS, AnalyseOptions
 from gait.person import PersonSpec
 from gait.person import describe as describe_person
-from gait.pipeline import NEEDS, AnalyseOptions
 from gait.present import format_number
-from gait.report.batch import shown
 from gait.thresholds import MIN_STEPS_FOR_VERDICT, UNVALIDATED
-from gait.video import probe
+
+if TYPE_CHECKING:
+    from gait.batch import ClipOutcome
+    from gait.known_answer import KnownAnswer
 
 #: Views a user may force with --view.
 VIEWS = tuple(v for v in get_args(View) if v != "oblique")
@@ -126,6 +126,8 @@ def cache_folder(no_cache: bool, cache_dir: Path | None) -> Path | None:
 @contextlib.contextmanager
 def frame_progress(video: Path) -> Iterator[Callable[[int], None]]:
     """A progress bar over the clip's frames with frames/s and ETA; yields the per-frame callback."""
+    from gait.video import probe
+
     total = probe(video).n_frames
     columns = (
         TextColumn("[bold]pose[/] {task.description}"),
@@ -164,6 +166,8 @@ def pose(
     person: PersonOpt = None,
 ) -> None:
     """Extract pose landmarks from VIDEO into OUT/<name>.pose.npz and a tidy CSV."""
+    from gait import pipeline
+
     started = time.perf_counter()
     try:
         check_output_dir(out, inputs=[video], names=[f"{video.stem}.pose.npz", f"{video.stem}.pose.csv"])
@@ -278,6 +282,10 @@ def analyse(
     person: PersonOpt = None,
 ) -> None:
     """Measure VIDEO and write the annotated video, summary.json, steps.csv and report.html into OUT."""
+    from gait import pipeline
+    from gait.known_answer import known_answers, load_truth
+    from gait.notes import too_few_steps_title
+
     if view is not None and view not in VIEWS:
         raise typer.BadParameter(
             f"{view!r} is not a view; choose from {', '.join(VIEWS)}.", param_hint="--view"
@@ -354,6 +362,9 @@ def batch(
     Exit code 0 when every clip was analysed, 1 when some failed (listed at the end), 2 for a bad
     command line. A rerun keeps the clips whose outputs are complete; --force redoes them.
     """
+    from gait.batch import BATCH_CSV, analyse_batch, plan_batch
+    from gait.report.batch import shown
+
     options = AnalyseOptions(
         model=model,
         backend=backend.value,
@@ -436,6 +447,9 @@ class BatchDisplay:
 
     def clip_started(self, video: Path) -> Callable[[int], None] | None:
         """Show ``video`` as the current clip; return its per-frame callback."""
+        from gait.report.batch import shown
+        from gait.video import probe
+
         if not self.per_clip:
             return None
         if self.clip is not None:
@@ -500,6 +514,8 @@ def compare(
 
     Writes OUT/compare.json and OUT/compare.html (clips are analysed first into OUT/before and OUT/after).
     """
+    from gait.comparison import compare as compare_visits
+
     options = AnalyseOptions(
         model=model, write_video=not no_video, cache_dir=cache_folder(no_cache, cache_dir)
     )

@@ -3,37 +3,37 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from gait import cache
+from gait import cache, stream
 from gait.advice import AdviceItem, build_advice
-from gait.analysis import Analysis, View
+from gait.analysis import Analysis
 from gait.engine import analyse_track
 from gait.errors import AnalysisError
 from gait.fsutil import atomic_path, sha256_file, staged_output
+from gait.options import NEEDS, AnalyseOptions
 from gait.person import PEOPLE_SCHEME, PersonSpec, check_supported
 from gait.pose import DEFAULT_MAX_SIDE_PX, backend_model_sha256, extract_track
 from gait.render import Annotator
 from gait.report import write_reports
 from gait.tilt import TiltEstimate, estimate_tilt
 from gait.track import LANDMARK_NAMES, PoseTrack
-from gait.video import VideoInfo, frames_at, iter_frames, probe
-from gait.video_out import H264Writer
+from gait.video import Frame, VideoInfo, frames_at, iter_frames, iter_frames_sized, probe
+from gait.video_out import H264Writer, output_size
 
 #: Frames sampled across the clip to estimate the camera tilt.
 TILT_SAMPLE_FRAMES = 8
-#: Measurements a user can insist on with ``--need``: name -> the metric key that must be measurable.
-NEEDS: dict[str, str] = {
-    "pelvic-drop": "pelvic_drop_midstance_deg",
-    "hip-adduction": "hip_adduction_peak_deg",
-    "overstriding": "overstride_leg_lengths",
-    "cadence": "cadence_steps_per_min",
-}
+#: The track's ``meta`` key of the camera tilt its pose pass measured (a TiltEstimate's fields, or None).
+TILT_META = "camera_tilt"
+#: The annotated video's longer side at most (px; ``--max-height`` caps it further): the size the pose
+#: model read the frames at. A 1080x1920 video costs 2.3 times as much to draw and encode as a
+#: 720x1280 one, more than pose inference itself on a 2-core machine.
+VIDEO_MAX_SIDE_PX = DEFAULT_MAX_SIDE_PX
 #: Name of the annotated video (and its slow-motion copy) in the output folder.
 ANNOTATED_VIDEO = "annotated.mp4"
 SLOW_VIDEO = "annotated_slow.mp4"
@@ -75,17 +75,27 @@ def pose_track(
     key = cache.cache_key(source_sha256, model_sha256, pose_settings(max_side_px, symmetric, backend, spec))
     if cache_dir is not None and (hit := cache.load(cache_dir, key, source_sha256, model_sha256)):
         return TrackResult(hit, info, from_cache=True)
-    track = extract_track(
-        video,
-        model,
-        max_side_px,
-        on_frame,
-        source_sha256=source_sha256,
-        info=info,
-        symmetric=symmetric,
-        backend=backend,
-        person_spec=spec,
-    )
+    tilt_frames = TiltFrames(info.n_frames)
+
+    def model_input(frame: Frame) -> Frame:  # on the decoding thread
+        return tilt_frames.keep(frame).downscaled(max_side_px)
+
+    with contextlib.closing(stream.stage(model_input, iter_frames(video, info))) as frames:
+        track = extract_track(
+            video,
+            model,
+            max_side_px,
+            on_frame,
+            source_sha256=source_sha256,
+            info=info,
+            symmetric=symmetric,
+            backend=backend,
+            person_spec=spec,
+            frames=frames,
+        )
+    if tilt_frames.grays:  # measured in the same pass; kept with the track, so a cached one has it
+        tilt = tilt_frames.estimate(track)
+        track = track.replace(meta=track.meta | {TILT_META: None if tilt is None else asdict(tilt)})
     if cache_dir is not None:
         cache.store(cache_dir, key, track)
     return TrackResult(track, info, from_cache=False)
@@ -131,24 +141,6 @@ def write_track(track: PoseTrack, out_dir: Path, stem: str) -> tuple[Path, Path]
         track.save(staged.folder / npz)
         write_track_csv(track, staged.folder / csv)
     return out_dir / npz, out_dir / csv
-
-
-@dataclass(frozen=True)
-class AnalyseOptions:
-    """What ``gait analyse`` was asked for (picklable, so batches can ship it to Dask workers)."""
-
-    model: str = "full"
-    backend: str = "mediapipe"  # or "onnx": gait.onnx_pose
-    view: View | None = None
-    symptoms: tuple[str, ...] = ()
-    slow: int = 0  # also write a copy N times slower; 0 or 1: none
-    blur_faces: bool = False
-    write_video: bool = True
-    max_height_px: int | None = None
-    cache_dir: Path | None = field(default=None)
-    need: tuple[str, ...] = ()  # names from NEEDS that must be measurable, else nothing is written
-    symmetric: bool = False  # average each frame's landmarks with its mirror image's (2x inference)
-    person: str | None = None  # --person: "N" (N-th person) or "X,Y" (nearest that point); None: default
 
 
 @dataclass(frozen=True)
@@ -227,13 +219,42 @@ def require_measurable(analysis: Analysis, needs: tuple[str, ...]) -> None:
             raise AnalysisError(f"This clip cannot give {need.replace('-', ' ')} ({reason}).")
 
 
+class TiltFrames:
+    """Grey copies of a few frames spread over the clip, kept as the frames stream past, from which
+    :meth:`estimate` gives the camera tilt once the track shows where the runner was."""
+
+    def __init__(self, n_frames: int, indices: Iterable[int] | None = None) -> None:
+        spread = np.linspace(0, max(n_frames - 1, 0), TILT_SAMPLE_FRAMES).astype(int)
+        self.wanted = {int(i) for i in (spread if indices is None else indices)}
+        self.grays: dict[int, np.ndarray] = {}
+
+    def keep(self, frame: Frame) -> Frame:
+        """Keep a grey copy of ``frame`` if it is one of the wanted; return the frame."""
+        if frame.index in self.wanted:
+            self.grays[frame.index] = cv2.cvtColor(frame.bgr, cv2.COLOR_BGR2GRAY)
+        return frame
+
+    def estimate(self, track: PoseTrack) -> TiltEstimate | None:
+        """Camera roll from the kept frames where the runner was found (the runner masked out)."""
+        picks = [i for i in sorted(self.grays) if i < track.n_frames and track.person_found[i]]
+        return estimate_tilt([self.grays[i] for i in picks], [person_box(track, i) for i in picks])
+
+
 def camera_tilt(video: Path, track: PoseTrack) -> TiltEstimate | None:
-    """Camera roll from background lines in a few frames spread over the clip, the runner masked out."""
+    """Camera roll from background lines in a few frames spread over the clip, the runner masked out.
+
+    Read from the track when its pose pass measured it (:func:`pose_track`); otherwise the frames
+    are found by seeking, which costs a decoding from the nearest key frame each.
+    """
+    if TILT_META in track.meta:
+        kept = track.meta[TILT_META]
+        return None if kept is None else TiltEstimate(**kept)
     found = np.flatnonzero(track.person_found)
     picks = found[np.linspace(0, len(found) - 1, min(TILT_SAMPLE_FRAMES, len(found))).astype(int)]
-    frames = frames_at(video, picks)
-    grays = [cv2.cvtColor(f.bgr, cv2.COLOR_BGR2GRAY) for f in frames]
-    return estimate_tilt(grays, [person_box(track, f.index) for f in frames])
+    tilt_frames = TiltFrames(track.n_frames, picks)
+    for frame in frames_at(video, picks):
+        tilt_frames.keep(frame)
+    return tilt_frames.estimate(track)
 
 
 def person_box(track: PoseTrack, index: int, margin: float = 0.15) -> tuple[int, int, int, int]:
@@ -249,37 +270,54 @@ def annotated_outputs(
 ) -> np.ndarray | None:
     """Write the annotated video(s) into ``folder``; return the annotated still of the worst step.
 
-    A second decoding pass over the clip: drawing needs the whole clip's events and medians.
+    A second decoding pass over the clip: drawing needs the whole clip's events and medians. Frames
+    are decoded at the video's size and drawn on there (the drawing scales with the frame), so
+    neither drawing nor encoding pays for pixels the video does not keep. Decoding, drawing and
+    encoding (on this thread) overlap (:mod:`gait.stream`).
     """
     assert analysis.track is not None
-    track = analysis.track
-    annotate = Annotator(analysis, track, blur_faces=options.blur_faces).annotate
     worst = analysis.worst_step
     if not options.write_video:
+        track = analysis.track
+        annotate = Annotator(analysis, track, blur_faces=options.blur_faces).annotate
         frames = frames_at(video, [worst.frame]) if worst else []
         return (
             crop_to_runner(annotate(frames[0].bgr, frames[0].index), track, frames[0].index)
             if frames
             else None
         )
+    size_px = output_size((info.width_px, info.height_px), options.max_height_px, VIDEO_MAX_SIDE_PX)
+    track = scaled_track(analysis.track, size_px)
+    annotate = Annotator(analysis, track, blur_faces=options.blur_faces).annotate
+
+    def draw(frame: Frame) -> tuple[int, np.ndarray]:  # on the drawing thread
+        return frame.index, annotate(frame.bgr, frame.index)
+
     still = None
-    size = (info.width_px, info.height_px)
     with contextlib.ExitStack() as stack:
-        writers = [
-            stack.enter_context(H264Writer(folder / ANNOTATED_VIDEO, info.fps, size, options.max_height_px))
-        ]
+        writers = [stack.enter_context(H264Writer(folder / ANNOTATED_VIDEO, info.fps, size_px))]
         if options.slow > 1:
-            slow_fps = info.fps / options.slow
             writers.append(
-                stack.enter_context(H264Writer(folder / SLOW_VIDEO, slow_fps, size, options.max_height_px))
+                stack.enter_context(H264Writer(folder / SLOW_VIDEO, info.fps / options.slow, size_px))
             )
-        for frame in iter_frames(video, info):
-            drawn = annotate(frame.bgr, frame.index)
-            if worst and frame.index == worst.frame:
-                still = crop_to_runner(drawn, track, frame.index)
+        decoded = stack.enter_context(
+            contextlib.closing(stream.prefetch(iter_frames_sized(video, info, size_px)))
+        )
+        drawn = stack.enter_context(contextlib.closing(stream.stage(draw, decoded)))
+        for index, bgr in drawn:  # encoded here, on this thread
+            if worst and index == worst.frame:
+                still = crop_to_runner(bgr, track, index)
             for writer in writers:
-                writer.write(drawn)
+                writer.write(bgr)
     return still
+
+
+def scaled_track(track: PoseTrack, size_px: tuple[int, int]) -> PoseTrack:
+    """The track's landmarks in frames of ``size_px`` (width, height) instead of its own size."""
+    if tuple(size_px) == tuple(track.frame_size_px):
+        return track
+    scale = np.asarray(size_px, np.float32) / np.asarray(track.frame_size_px, np.float32)
+    return track.replace(xy_px=track.xy_px * scale, frame_size_px=tuple(size_px))
 
 
 def crop_to_runner(bgr: np.ndarray, track: PoseTrack, index: int) -> np.ndarray:

@@ -224,8 +224,10 @@ def extract_track(
     symmetric: bool = False,
     backend: str = "mediapipe",
     person_spec: person.PersonSpec | None = None,
+    frames: Iterable[Frame] | None = None,
 ) -> PoseTrack:
-    """Pose landmarks of every frame of a clip (``info``: its probe, if the caller already has it).
+    """Pose landmarks of every frame of a clip (``info``: its probe, if the caller already has it;
+    ``frames``: its frames, if the caller decodes them, e.g. ahead in a thread and downscaled).
 
     ``person_spec``: which person to follow when several are in frame (gait.person); the default
     scans a few frames and reads several poses per frame only when a second person is seen.
@@ -243,10 +245,11 @@ def extract_track(
     spec = person_spec or person.PersonSpec()
     person.check_supported(spec, backend, symmetric)
     person_meta = person.person_meta(spec, [], 0, multi=False, scanned=False)
+    frames = iter_frames(path, info) if frames is None else frames
     if backend == "onnx":
         from gait.onnx_pose import OnnxPoseEstimator
 
-        tracked = OnnxPoseEstimator(model, max_side_px).track(iter_frames(path, info), on_frame, symmetric)
+        tracked = OnnxPoseEstimator(model, max_side_px).track(frames, on_frame, symmetric)
         detections, time_s, cuts = tracked.detections, tracked.time_s, tracked.cut_frames
         if tracked.mirrored is not None:
             detections = average_with_mirror(detections, tracked.mirrored)
@@ -254,7 +257,7 @@ def extract_track(
     else:
         resolved = resolve_model(model)
         detections, time_s, cuts, person_meta = _detect_mediapipe(
-            path, info, resolved, max_side_px, on_frame, symmetric, spec
+            path, info, resolved, max_side_px, on_frame, symmetric, spec, frames
         )
         model_name, model_sha256 = resolved.name, resolved.sha256
     meta = {
@@ -311,13 +314,14 @@ def _detect_mediapipe(
     on_frame: Callable[[int], None] | None,
     symmetric: bool,
     spec: person.PersonSpec,
+    frames: Iterable[Frame],
 ) -> tuple[np.ndarray, np.ndarray, list[int], dict]:
-    """One person per frame (VIDEO mode, fast) unless a person was chosen or the scan sees several."""
+    """One person per frame (VIDEO mode, fast) unless a person was chosen or the scan sees several;
+    then the clip is decoded again (``frames`` serves the first read only)."""
     seen_at = None if spec.is_default else 0
     if seen_at is None:
         try:
             estimator_type = SymmetricEstimator if symmetric else PoseEstimator
-            frames = iter_frames(path, info)
             with estimator_type(model, max_side_px) as estimator:
                 scanned = frames if symmetric else scan_for_people(frames, info, model, max_side_px)
                 detections, time_s, cuts = detect_frames(scanned, estimator, on_frame)

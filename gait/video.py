@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +69,18 @@ class Frame:
     index: int
     time_s: float
     bgr: np.ndarray  # (height, width, 3) uint8
+
+    def downscaled(self, max_side_px: int) -> Frame:
+        """This frame no larger than ``max_side_px`` on its long side (area-averaged), or itself.
+
+        The pose models read 256 px crops, so a frame made this small first costs them no accuracy,
+        and everything done to it afterwards (colour conversion, thumbnails) costs less.
+        """
+        scale = max_side_px / max(self.bgr.shape[:2])
+        if scale >= 1:
+            return self
+        small = cv2.resize(self.bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        return Frame(self.index, self.time_s, small)
 
 
 def _check_file(path: Path) -> None:
@@ -185,6 +197,40 @@ def iter_frames(path: Path | str, info: VideoInfo | None = None) -> Iterator[Fra
             f"{path.name} stops after {index} of its {info.n_frames} frames (truncated or corrupt):"
             " copy the clip again from the phone."
         )
+
+
+def iter_frames_sized(
+    path: Path | str, info: VideoInfo, size_px: tuple[int, int]
+) -> Generator[Frame, None, None]:
+    """Every frame upright at ``size_px`` (width, height), for drawing on (the annotated video).
+
+    FFmpeg scales and converts the decoder's own pixels to BGR in one pass, so no full-size BGR
+    frame is made and thrown away. Frames come in the order and number :func:`iter_frames` gives
+    (the same decoder; a packet it cannot decode is skipped, as OpenCV does); their ``time_s`` is
+    nominal (index / fps): this pass needs only the index.
+    """
+    quarter_turns = (info.rotation_deg // 90) % 4  # PyAV leaves the display rotation to us
+    width, height = size_px if quarter_turns % 2 == 0 else size_px[::-1]
+    try:
+        with av.open(str(path), metadata_errors="replace") as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            index = 0
+            for packet in container.demux(stream):
+                try:
+                    decoded = packet.decode()
+                except av.error.InvalidDataError:
+                    continue
+                for frame in decoded:
+                    bgr: np.ndarray = frame.to_ndarray(
+                        width=width, height=height, format="bgr24", interpolation="AREA"
+                    )
+                    if quarter_turns:
+                        bgr = np.ascontiguousarray(np.rot90(bgr, quarter_turns))
+                    yield Frame(index, index / info.fps, bgr)
+                    index += 1
+    except av.error.FFmpegError as exc:
+        raise VideoError(f"{Path(path).name} could not be read again ({exc.strerror}).") from exc
 
 
 def frames_at(path: Path | str, indices: Iterable[int]) -> list[Frame]:

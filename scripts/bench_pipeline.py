@@ -1,83 +1,207 @@
-"""Both pose backends side by side in one run: end-to-end ``analyse`` and pose alone (figures, not
-assertions; on a shared machine compare the ratios within one run, not the absolute times).
+"""Where an analysis spends its time, in one process so the ratios compare like with like (figures,
+not assertions: on a shared machine compare the ratios within one run, not the absolute times).
 
-    python scripts/bench_pipeline.py [VIDEO] [--model full|heavy] [--frames N] [--batches 1,8,32]
-                                      [--threads N] [--skip-analyse]
+    PYTHONPATH=. python scripts/bench_pipeline.py CLIP... [--model full|heavy] [--backend mediapipe|onnx]
+                                     [--symmetric] [--frames N] [--json] [--onnx-batches 1,8,32]
 
-- ``analyse``: ``pipeline.analyse_video`` without the cache and without the annotated video, once
-  per backend (the whole clip);
-- pose alone: MediaPipe's frame-by-frame loop (gait.pose), then the onnx backend's tracker at each
-  batch size, then at its default batch with mirror pairs (each frame's crop and its mirror image in
-  the same call), against two MediaPipe passes (what a mirrored second pass costs there).
+(``PYTHONPATH=.`` so that the checkout's gait is measured, not the installed one.)
+
+Per clip, in this order:
+
+- ``decode``: every frame through the analyser's frame generator (OpenCV, rotation applied);
+- ``pose``: ``pipeline.pose_track`` without the cache (what ``gait pose --no-cache`` runs);
+- ``naive``: the loop from MediaPipe's samples, one frame at a time: read, RGB, detect, draw the
+  landmarks, write with OpenCV's mp4v;
+- ``e2e``: ``pipeline.analyse_video`` with a fresh pose cache: pose, analysis, annotated video, report;
+- ``cached_e2e``: the same again, its pose now read from the cache;
+- ``peak_rss_mb``: the process's peak resident memory once the clip is done (the largest so far).
+
+``e2e_over_pose`` is the end-to-end time over the pose time; ``e2e_over_naive`` the end-to-end speed
+over the naive loop's. ``--frames N`` first re-encodes the clip's first N frames (libx264, CRF 12)
+into a temporary file, so every stage sees the same short clip. ``--json`` prints
+``{"clips": [{"clip", "backend", "frames", "decode_fps", "pose_fps", "naive_fps", "e2e_fps",
+"cached_e2e_s", "e2e_over_pose", "e2e_over_naive", "peak_rss_mb"}]}``.
+
+``--onnx-batches`` adds the onnx backend's tracker at each batch size and with mirror pairs,
+against MediaPipe's frame-by-frame loop (the side-by-side figures of models/README.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
+import json
+import resource
+import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from gait import onnx_pose, pipeline
+import cv2
+
+from gait import pipeline
 from gait.models import resolve_model
-from gait.pose import PoseEstimator, detect_frames
 from gait.video import iter_frames, probe
+from gait.video_out import H264Writer
 
-DEFAULT_CLIP = Path(__file__).resolve().parents[1] / "videos" / "sample_run_rear.mp4"
+DEFAULT_CLIP = Path(__file__).resolve().parents[2] / "shared" / "videos" / "mhuang24_IMG_5396.mp4"
 
 
-def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+def timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float]:
     started = time.perf_counter()
     result = fn(*args, **kwargs)
     return result, time.perf_counter() - started
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("video", nargs="?", type=Path, default=DEFAULT_CLIP)
-    parser.add_argument("--model", default="full")
-    parser.add_argument("--frames", type=int, default=None, help="pose alone: stop after N frames")
-    parser.add_argument("--batches", default="1,8,32")
-    parser.add_argument("--threads", type=int, default=None, help="onnxruntime CPU threads")
-    parser.add_argument("--skip-analyse", action="store_true")
-    args = parser.parse_args()
-    info = probe(args.video)
-    n_all = info.n_frames
-    print(f"{args.video.name}: {info.width_px}x{info.height_px}, {info.fps:.2f} fps, {n_all} frames")
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    if not args.skip_analyse:
-        seconds = {}
-        for backend in ("mediapipe", "onnx"):
-            options = pipeline.AnalyseOptions(model=args.model, backend=backend, write_video=False)
-            with tempfile.TemporaryDirectory() as out:
-                _, seconds[backend] = timed(pipeline.analyse_video, args.video, Path(out), options)
-            print(
-                f"analyse {backend:9s}: {seconds[backend]:6.1f} s, {n_all / seconds[backend]:6.1f} frames/s"
-            )
-        print(f"analyse onnx / mediapipe speed: {seconds['mediapipe'] / seconds['onnx']:.2f}x")
 
-    def frames():  # type: ignore[no-untyped-def]
-        return itertools.islice(iter_frames(args.video, info), args.frames)
+@contextlib.contextmanager
+def first_frames(clip: Path, n_frames: int | None) -> Iterator[Path]:
+    """The clip itself, or a temporary copy of its first ``n_frames`` (re-encoded, near lossless)."""
+    if n_frames is None:
+        yield clip
+        return
+    info = probe(clip)
+    with tempfile.TemporaryDirectory(prefix="gait-bench-") as folder:
+        short = Path(folder) / clip.name
+        with H264Writer(short, info.fps, (info.width_px, info.height_px), crf=12) as out:
+            for frame in itertools.islice(iter_frames(clip, info), n_frames):
+                out.write(frame.bgr)
+        yield short
 
-    with PoseEstimator(resolve_model(args.model)) as estimator:
-        (det, _, _), mp_s = timed(detect_frames, frames(), estimator)
+
+def naive_loop(clip: Path, model: str, out: Path) -> int:
+    """MediaPipe's sample loop: read, RGB, detect, draw, mp4v write, one frame at a time."""
+    import mediapipe as mp
+    from mediapipe.tasks.python import BaseOptions, vision
+    from mediapipe.tasks.python.vision import drawing_utils
+
+    options = vision.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(resolve_model(model).path)),
+        running_mode=vision.RunningMode.VIDEO,
+    )
+    cap = cv2.VideoCapture(str(clip))
+    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+    writer: cv2.VideoWriter | None = None
+    n = 0
+    with vision.PoseLandmarker.create_from_options(options) as landmarker:
+        while True:
+            ok, bgr = cap.read()
+            if not ok:
+                break
+            rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+            image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+            result = landmarker.detect_for_video(image, round(1000 * n / fps))
+            for landmarks in result.pose_landmarks:
+                drawing_utils.draw_landmarks(bgr, landmarks, vision.PoseLandmarksConnections.POSE_LANDMARKS)
+            if writer is None:
+                fourcc = cv2.VideoWriter_fourcc(*"mp4v")
+                writer = cv2.VideoWriter(str(out), fourcc, fps, (bgr.shape[1], bgr.shape[0]))
+            writer.write(bgr)
+            n += 1
+    cap.release()
+    if writer is not None:
+        writer.release()
+    return n
+
+
+def bench_clip(clip: Path, args: argparse.Namespace, backend: str) -> dict[str, Any]:
+    """One row of the table: every stage of one clip, one after the other."""
+    info = probe(clip)
+    n_frames, decode_s = timed(lambda: sum(1 for _ in iter_frames(clip, info)))
+    _, pose_s = timed(pipeline.pose_track, clip, args.model, None, symmetric=args.symmetric, backend=backend)
+    with tempfile.TemporaryDirectory(prefix="gait-bench-") as folder:
+        naive_frames, naive_s = timed(naive_loop, clip, args.model, Path(folder) / "naive.mp4")
+        assert naive_frames == n_frames, (naive_frames, n_frames)
+        options = pipeline.AnalyseOptions(
+            model=args.model, backend=backend, symmetric=args.symmetric, cache_dir=Path(folder) / "cache"
+        )
+        _, e2e_s = timed(pipeline.analyse_video, clip, Path(folder) / "first", options)
+        result, cached_s = timed(pipeline.analyse_video, clip, Path(folder) / "again", options)
+        assert result.from_cache
+    return {
+        "clip": clip.name,
+        "backend": backend + ("+mirror" if args.symmetric else ""),
+        "frames": n_frames,
+        "decode_fps": round(n_frames / decode_s, 1),
+        "pose_fps": round(n_frames / pose_s, 1),
+        "naive_fps": round(n_frames / naive_s, 1),
+        "e2e_fps": round(n_frames / e2e_s, 1),
+        "cached_e2e_s": round(cached_s, 2),
+        "cached_over_e2e": round(cached_s / e2e_s, 3),
+        "e2e_over_pose": round(e2e_s / pose_s, 3),
+        "e2e_over_naive": round(naive_s / e2e_s, 3),
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+def onnx_side_by_side(clip: Path, model: str, batches: list[int], threads: int | None) -> None:
+    """Pose alone: MediaPipe frame by frame, the onnx tracker at each batch size, mirror pairs."""
+    from gait import onnx_pose
+    from gait.pose import PoseEstimator, detect_frames
+
+    info = probe(clip)
+    with PoseEstimator(resolve_model(model)) as estimator:
+        (det, _, _), mp_s = timed(detect_frames, iter_frames(clip, info), estimator)
     n = len(det)
     print(f"pose mediapipe           : {n / mp_s:6.1f} frames/s")
-    for batch in (int(b) for b in args.batches.split(",")):
-        est = onnx_pose.OnnxPoseEstimator(args.model, batch_size=batch, threads=args.threads)
-        _, s = timed(est.track, frames())
+    for batch in batches:
+        est = onnx_pose.OnnxPoseEstimator(model, batch_size=batch, threads=threads)
+        _, s = timed(est.track, iter_frames(clip, info))
         print(
             f"pose onnx batch {batch:3d}     : {n / s:6.1f} frames/s ({est.crops} crops in"
             f" {est.landmark_calls} calls, {est.detector_calls} detector runs; {mp_s / s:.2f}x mediapipe;"
             f" {', '.join(est.providers)})"
         )
-    est = onnx_pose.OnnxPoseEstimator(args.model, threads=args.threads)
-    _, s = timed(est.track, frames(), mirror=True)
+    est = onnx_pose.OnnxPoseEstimator(model, threads=threads)
+    _, s = timed(est.track, iter_frames(clip, info), mirror=True)
     print(
         f"pose onnx default+mirror: {n / s:6.1f} frames/s (batch {est.batch_size}, {est.crops} crops in"
         f" {est.landmark_calls} calls; {2 * mp_s / s:.2f}x two mediapipe passes)"
     )
+
+
+COLUMNS = ("decode_fps", "pose_fps", "naive_fps", "e2e_fps", "cached_e2e_s", "cached_over_e2e")
+RATIOS = ("e2e_over_pose", "e2e_over_naive", "peak_rss_mb")
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    head = ("clip", "backend", "frames", *COLUMNS, *RATIOS)
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for row in rows:
+        print("| " + " | ".join(str(row[k]) for k in head) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("clips", nargs="*", type=Path, default=[DEFAULT_CLIP])
+    parser.add_argument("--model", default="full")
+    parser.add_argument("--backend", action="append", choices=("mediapipe", "onnx"))
+    parser.add_argument("--symmetric", action="store_true", help="mirror pairs: the second pass is pose")
+    parser.add_argument("--frames", type=int, default=None, help="only the first N frames of each clip")
+    parser.add_argument("--json", action="store_true", help="print the table as JSON")
+    parser.add_argument("--onnx-batches", default=None, help="e.g. 1,8,32: onnx pose side by side")
+    parser.add_argument("--threads", type=int, default=None, help="onnxruntime CPU threads")
+    args = parser.parse_args()
+    rows = []
+    for clip in args.clips:
+        with first_frames(clip, args.frames) as short:
+            for backend in args.backend or ["mediapipe"]:
+                rows.append(bench_clip(short, args, backend))
+                print(json.dumps(rows[-1]), file=sys.stderr)
+            if args.onnx_batches:
+                batches = [int(b) for b in args.onnx_batches.split(",")]
+                onnx_side_by_side(short, args.model, batches, args.threads)
+    if args.json:
+        print(json.dumps({"clips": rows}, indent=1))
+    else:
+        print_table(rows)
 
 
 if __name__ == "__main__":

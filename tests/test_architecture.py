@@ -16,8 +16,8 @@ GAIT = Path(__file__).resolve().parents[1] / "gait"
 #: Stages from the bottom up; a module may import modules of its own stage or an earlier one.
 #: A name ending in ".*" covers a package and everything in it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("gait.errors", "gait.present", "gait.fsutil", "gait.thresholds", "gait.config"),
-    ("gait", "gait.track", "gait.analysis", "gait.models", "gait.cache"),
+    ("gait.errors", "gait.present", "gait.fsutil", "gait.thresholds", "gait.config", "gait.stream"),
+    ("gait", "gait.track", "gait.analysis", "gait.options", "gait.models", "gait.cache"),
     (
         "gait.video",
         "gait.video_out",

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from gait.errors import VideoError
-from gait.video import iter_frames, probe
+from gait.video import iter_frames, iter_frames_sized, probe
 from tests.conftest import write_clip
 
 
@@ -40,6 +40,24 @@ def test_unrotated_clip_is_unchanged(tmp_path: Path) -> None:
     assert (info.width_px, info.height_px, info.rotation_deg) == (64, 32, 0)
     gray = next(iter_frames(clip)).bgr.mean(axis=2)
     assert gray[:, :24].mean() > 200 and gray[:, 40:].mean() < 50
+
+
+@pytest.mark.parametrize("rotation_deg", [0, 90, 180, 270])
+def test_frames_decoded_at_a_size_match_the_frame_generator(rotation_deg: int, tmp_path: Path) -> None:
+    """The render pass's decoder (FFmpeg scales and converts) gives the same frames, upright, in the
+    same number as iter_frames; at another size, iter_frames' frames resized."""
+    frames = half_white_frames(width=96, height=64)
+    frames[5][:20, 60:] = (0, 0, 255)  # a red corner tells every rotation and mirror apart
+    clip = write_clip(tmp_path / "clip.mp4", frames, rotation_deg=rotation_deg)
+    info = probe(clip)
+    reference = [f.bgr for f in iter_frames(clip, info)]
+    same = [f.bgr for f in iter_frames_sized(clip, info, (info.width_px, info.height_px))]
+    assert len(same) == len(reference) == len(frames)
+    np.testing.assert_array_equal(np.stack(same), np.stack(reference))
+    half = (info.width_px // 2, info.height_px // 2)
+    smaller = [f.bgr for f in iter_frames_sized(clip, info, half)]
+    resized = [cv2.resize(bgr, half, interpolation=cv2.INTER_AREA) for bgr in reference]
+    assert np.abs(np.stack(smaller).astype(int) - np.stack(resized)).mean() < 2
 
 
 def test_variable_frame_rate_keeps_container_timestamps(tmp_path: Path) -> None:
