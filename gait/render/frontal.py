@@ -1,4 +1,5 @@
-"""Frontal-view annotator: the pelvis line with the engine's levelled pelvis angle and hip adduction."""
+"""Frontal-view annotator: the pelvis line with the engine's levelled pelvis angle, and each stance
+femur's adduction against the vertical (femoral adduction, the validated frontal measure)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import cv2
 import numpy as np
 
 from gait.analysis import Analysis
+from gait.metrics.hip import femur_px
 from gait.present import SIDES, format_value
 from gait.render.draw import (
     INK,
@@ -33,9 +35,10 @@ class PelvisAnnotator:
 
     The hip line is drawn through and beyond both hips, with a dashed line for the true horizontal
     as the camera saw it (the image horizontal turned by the camera roll), and the engine's levelled
-    pelvis angle printed with the side of the lower hip. For the stance leg, a dashed line
-    perpendicular to the pelvis shows a neutral femur, and the engine's hip adduction (positive
-    toward the midline) is printed at the knee.
+    pelvis angle printed with the side of the lower hip. For the stance leg, the femur is drawn
+    from the hip joint centre the engine measures from (gait.metrics.hip.femur_px) with a dashed
+    true vertical beside it, and the engine's femoral adduction (positive toward the midline) is
+    printed at the knee.
 
     Parameters
     ----------
@@ -46,7 +49,7 @@ class PelvisAnnotator:
     pelvis_angle_deg : (frames,) float
         The engine's ``pelvis_angle_deg`` trace: positive when the right hip is lower.
     adduction_deg : (frames, 2) float
-        The engine's ``hip_adduction_left_deg`` / ``hip_adduction_right_deg`` traces.
+        The engine's ``femoral_adduction_left_deg`` / ``femoral_adduction_right_deg`` traces.
     tilt_deg : float
         The camera roll the engine levelled by (clockwise positive; 0 when unknown).
     """
@@ -61,18 +64,20 @@ class PelvisAnnotator:
     ) -> None:
         self.hips = track.xy_px[:, [ix("left_hip"), ix("right_hip")]].astype(float)
         self.knees = track.xy_px[:, [ix("left_knee"), ix("right_knee")]].astype(float)
+        self.joint_centres = self.knees - femur_px(track.xy_px)
         self.stance = stance
         self.angle_deg = np.asarray(pelvis_angle_deg, float)
         self.adduction_deg = np.asarray(adduction_deg, float)
         roll = math.radians(tilt_deg)
         #: Direction of a true horizontal in the image: a clockwise roll turns it clockwise on screen.
         self.horizontal = np.array([math.cos(roll), math.sin(roll)])
+        self.vertical = np.array([-math.sin(roll), math.cos(roll)])  # downward
 
     @classmethod
     def of(cls, analysis: Analysis, track: PoseTrack) -> PelvisAnnotator | None:
         """The annotator for an analysis whose traces hold the pelvis and hip angles, else None."""
         traces = analysis.traces
-        keys = ("pelvis_angle_deg", "hip_adduction_left_deg", "hip_adduction_right_deg")
+        keys = ("pelvis_angle_deg", "femoral_adduction_left_deg", "femoral_adduction_right_deg")
         if not all(k in traces for k in keys):
             return None
         adduction = np.column_stack((traces[keys[1]], traces[keys[2]]))
@@ -113,18 +118,17 @@ class PelvisAnnotator:
         if label:
             draw_label(frame_bgr, label, (x, int(end[1]) + text_h // 2), text_h, YELLOW)
         for col in np.flatnonzero(self.stance[frame_index]):
-            self._femur(frame_bgr, frame_index, int(col), unit, s)
+            self._femur(frame_bgr, frame_index, int(col), s)
         return frame_bgr
 
-    def _femur(self, frame: np.ndarray, i: int, col: int, unit: np.ndarray, s: Scale) -> None:
-        hip, knee = self.hips[i, col], self.knees[i, col]
-        if np.isnan(knee).any():
+    def _femur(self, frame: np.ndarray, i: int, col: int, s: Scale) -> None:
+        hip, knee = self.joint_centres[i, col], self.knees[i, col]
+        if np.isnan(knee).any() or np.isnan(hip).any():
             return
-        down = np.array([-unit[1], unit[0]]) * (1 if unit[0] >= 0 else -1)
-        down = down if down[1] > 0 else -down
-        length = float(np.hypot(*(knee - hip)))
-        dashed_line(frame, hip, hip + length * down, WHITE, s.px(3), s.px(9))
         side = SIDES[col]
+        length = float(np.hypot(*(knee - hip)))
+        dashed_line(frame, hip, hip + length * self.vertical, WHITE, s.px(3), s.px(9))
+        cv2.line(frame, pt(hip), pt(knee), SIDE_BGR[side], s.px(3), cv2.LINE_AA)
         angle = float(self.adduction_deg[i, col]) if i < len(self.adduction_deg) else math.nan
         if not math.isfinite(angle):
             return
