@@ -72,15 +72,15 @@ UNIT_FLOOR: dict[str, float] = {"deg": 1.0, "leg lengths": 0.02, "%": 2.0, "step
 #: Per-step error SD (measured - true, over steps) the known-answer bench found with the default
 #: (full) model at hip height, level camera: docs/validation-results.json, per view family.
 BENCH_STEP_SD: dict[tuple[str, str], float] = {
-    ("rear", "femoral_adduction_peak_deg"): 1.263,
+    ("rear", "femoral_adduction_peak_deg"): 1.136,
     ("rear", "pelvic_drop_midstance_deg"): 2.829,
-    ("rear", "pelvic_drop_peak_deg"): 3.21,
-    ("rear", "hip_adduction_peak_deg"): 2.508,
+    ("rear", "pelvic_drop_peak_deg"): 3.103,
+    ("rear", "hip_adduction_peak_deg"): 2.162,
     ("rear", "step_time_s"): 0.016,
-    ("front", "femoral_adduction_peak_deg"): 0.387,
+    ("front", "femoral_adduction_peak_deg"): 0.788,
     ("front", "pelvic_drop_midstance_deg"): 0.644,
-    ("front", "pelvic_drop_peak_deg"): 1.244,
-    ("front", "hip_adduction_peak_deg"): 0.987,
+    ("front", "pelvic_drop_peak_deg"): 0.813,
+    ("front", "hip_adduction_peak_deg"): 1.101,
     ("front", "step_time_s"): 0.014,
     ("side", "overstride_leg_lengths"): 0.061,
     ("side", "contact_time_s"): 0.034,

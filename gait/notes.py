@@ -70,7 +70,7 @@ def quality_notes(
 
 #: Camera pitch (deg, looking down) above which frontal angles are read low: on the known-answer
 #: bench a camera 0.5 m above hip height (8 deg) read femoral adduction 2.4 deg low, 1 m (18 deg)
-#: 2.5 deg low, against 0.0 at hip height (docs/validation.md).
+#: 1.2 deg low where the same grid's level clips read it 1.5 high (docs/validation.md).
 MAX_FRONTAL_PITCH_DEG = 5.0
 
 
@@ -81,8 +81,8 @@ def pitch_notes(pitch_deg: float | None, view: str) -> tuple[str, ...]:
     where = "down on" if pitch_deg > 0 else "up at"
     return (
         f"The camera looks {where} the runner by about {abs(pitch_deg):.0f} deg: on the known-answer "
-        "bench a camera 8-18 deg above hip height read femoral adduction about 2.5 deg low on both "
-        "sides (the left-right difference held). Film from hip height, level.",
+        "bench a camera 8-18 deg above hip height read femoral adduction 1-3 deg lower than a level "
+        "one on both sides (the left-right difference held). Film from hip height, level.",
     )
 
 

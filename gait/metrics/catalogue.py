@@ -97,7 +97,7 @@ CATALOGUE: dict[str, MetricInfo] = {
             roll_sensitive=True,
             landmarks=("hip", "knee"),
             caveat="from hip joint centres placed outside the pose model's hip points; on rendered "
-            "runners within about 1.5 deg at hip height, lower from a raised camera "
+            "runners within about 2 deg at hip height, lower from a raised camera "
             "(docs/validation.md); no healthy-runner band exists, so only a left-right difference is judged",
         ),
         MetricInfo(
