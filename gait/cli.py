@@ -3,49 +3,44 @@
 from __future__ import annotations
 
 import atexit
-import contextlib
 import logging
 import os
-import sys
 import time
-from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast, get_args
 
-import click
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
-from rich.text import Text
 
 # Only light modules here: a command imports what it needs (pose, video, reports) when it runs, so
 # ``gait --help``, ``gait cache clear`` and ``gait compare`` on output folders start in a moment.
 from gait import cache
-from gait.advice import SYMPTOMS, headline, parse_symptoms
-from gait.analysis import Analysis, View
+from gait.advice import SYMPTOMS, headline, parse_symptoms, too_few_steps_title
+from gait.analysis import View
+from gait.console import (
+    ConsoleHandler,
+    _num,
+    batch_progress,
+    console,
+    frame_progress,
+    known_answer_table,
+    metrics_table,
+    not_measurable_lines,
+    quiet_native_stderr,
+    silence_stderr,
+    verbose_logs,
+)
 from gait.errors import GaitError
 from gait.fsutil import check_output_dir, os_error_sentence
 from gait.options import NEEDS, AnalyseOptions
 from gait.person import PersonSpec
 from gait.person import describe as describe_person
-from gait.present import format_number
-from gait.thresholds import MIN_STEPS_FOR_VERDICT, UNVALIDATED
+from gait.thresholds import MIN_STEPS_FOR_VERDICT
 
 if TYPE_CHECKING:
     from gait.batch import ClipOutcome
-    from gait.known_answer import KnownAnswer
 
 #: Views a user may force with --view.
 VIEWS = tuple(v for v in get_args(View) if v != "oblique")
@@ -55,7 +50,6 @@ SLOW_MAX, MIN_HEIGHT_PX = 10, 144
 ADVICE_LISTED = frozenset({"action", "exercise", "form", "load", "general"})
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Video gait analysis for runners.")
-console = Console(stderr=True)
 
 ModelOpt = Annotated[
     str,
@@ -123,30 +117,6 @@ def cache_folder(no_cache: bool, cache_dir: Path | None) -> Path | None:
     return None if no_cache else (cache_dir or cache.default_cache_dir())
 
 
-@contextlib.contextmanager
-def frame_progress(video: Path) -> Iterator[Callable[[int], None]]:
-    """A progress bar over the clip's frames with frames/s and ETA; yields the per-frame callback."""
-    from gait.video import probe
-
-    total = probe(video).n_frames
-    columns = (
-        TextColumn("[bold]pose[/] {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[fps]} frames/s"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(video.name, total=total, fps="  -")
-
-        def advance(_index: int) -> None:
-            progress.advance(task)
-            speed = progress.tasks[task].speed
-            progress.update(task, fps=f"{speed:5.1f}" if speed else "  -")
-
-        yield advance
-
-
 def fail(exc: GaitError | OSError) -> typer.Exit:
     """Print the error's one sentence and return the exit to raise."""
     message = os_error_sentence(exc) if isinstance(exc, OSError) else str(exc)
@@ -205,56 +175,6 @@ ViewOpt = Annotated[
 ]
 
 
-def metrics_table(analysis: Analysis) -> Table:
-    """The measured values: median, spread, steps, confidence and verdict, with each metric's unit."""
-    title = f"{analysis.view.view} view ({analysis.view.confidence:.0%} sure)"
-    table = Table(title=title, title_justify="left")
-    for column in ("metric [unit]", "side", "median", "IQR", "steps", "confidence", "verdict"):
-        justify = "left" if column in ("metric [unit]", "side", "verdict") else "right"
-        table.add_column(escape(column), justify=justify)  # type: ignore[arg-type]
-    for m in analysis.metrics:
-        if m.measurable:
-            few = m.n_steps < MIN_STEPS_FOR_VERDICT
-            verdict = m.band or (
-                "no verdict (not validated)"
-                if m.key in UNVALIDATED
-                else f"no verdict (<{MIN_STEPS_FOR_VERDICT} steps)"
-                if few
-                else "-"
-            )
-            table.add_row(
-                escape(f"{m.label} [{m.unit}]"),
-                m.side,
-                m.shown(short=True),
-                format_number(m.iqr, m.unit) if m.enough_steps else "-",
-                str(m.n_steps),
-                f"{m.confidence:.0%}",
-                verdict,
-            )
-    return table
-
-
-def known_answer_table(rows: list[KnownAnswer]) -> Table:
-    """Measured beside true, for a synthetic clip that carries its truth file."""
-    table = Table(title="known answer (synthetic clip): measured vs true", title_justify="left")
-    for column in ("metric [unit]", "side", "measured", "true", "error"):
-        table.add_column(escape(column), justify="left" if column in ("metric [unit]", "side") else "right")
-    for r in rows:
-        table.add_row(
-            escape(f"{r.label} [{r.unit}]"), r.side, f"{r.measured:.2f}", f"{r.true:.2f}", f"{r.error:+.2f}"
-        )
-    return table
-
-
-def not_measurable_lines(analysis: Analysis) -> list[str]:
-    """One line per reason a metric has no value in this clip, naming the metrics it covers."""
-    by_reason: dict[str, list[str]] = {}
-    for m in analysis.metrics:
-        if not m.measurable and m.label not in by_reason.setdefault(m.reason, []):
-            by_reason[m.reason].append(m.label)
-    return [f"{', '.join(labels)}: {reason}" for reason, labels in by_reason.items()]
-
-
 @app.command()
 def analyse(
     video: Annotated[Path, typer.Argument(help="The clip to analyse.")],
@@ -284,7 +204,6 @@ def analyse(
     """Measure VIDEO and write the annotated video, summary.json, steps.csv and report.html into OUT."""
     from gait import pipeline
     from gait.known_answer import known_answers, load_truth
-    from gait.notes import too_few_steps_title
 
     if view is not None and view not in VIEWS:
         raise typer.BadParameter(
@@ -436,70 +355,6 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-class BatchDisplay:
-    """One rich display for a batch: clips done and failed with ETA, and the current clip's frames/s."""
-
-    def __init__(self, progress: Progress, n_clips: int, per_clip: bool) -> None:
-        self.progress, self.per_clip = progress, per_clip
-        self.batch = progress.add_task("clips", total=n_clips, failed=0, fps="")
-        self.clip: TaskID | None = None
-        self.failed = 0
-
-    def clip_started(self, video: Path) -> Callable[[int], None] | None:
-        """Show ``video`` as the current clip; return its per-frame callback."""
-        from gait.report.batch import shown
-        from gait.video import probe
-
-        if not self.per_clip:
-            return None
-        if self.clip is not None:
-            self.progress.remove_task(self.clip)
-        try:
-            total = probe(video).n_frames
-        except GaitError:
-            total = None
-        self.clip = self.progress.add_task(shown(Path(video.name)), total=total, failed=None, fps="  -")
-        task = self.clip
-
-        def advance(_index: int) -> None:
-            self.progress.advance(task)
-            speed = next((t.speed for t in self.progress.tasks if t.id == task), None)
-            self.progress.update(task, fps=f"{speed:5.1f} frames/s" if speed else "  -")
-
-        return advance
-
-    def clip_done(self, outcome: ClipOutcome) -> None:
-        self.failed += not outcome.ok
-        self.progress.update(self.batch, advance=1, failed=self.failed)
-        if self.clip is not None:
-            self.progress.remove_task(self.clip)
-            self.clip = None
-
-    def stop(self) -> None:
-        self.progress.stop()
-
-
-class _FailedColumn(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        failed = task.fields.get("failed")
-        if failed is None:
-            return Text(task.fields.get("fps", ""))
-        return Text(f"{failed} failed", style="red" if failed else "dim")
-
-
-@contextlib.contextmanager
-def batch_progress(n_clips: int, per_clip: bool) -> Iterator[BatchDisplay]:
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        _FailedColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as progress:
-        yield BatchDisplay(progress, n_clips, per_clip)
-
-
 @app.command()
 def compare(
     before: Annotated[Path, typer.Argument(help="The first visit: a clip, or a folder gait analysed.")],
@@ -543,10 +398,6 @@ def compare(
     console.print(escape(f"compare: {out / 'compare.html'}, {out / 'compare.json'}"))
 
 
-def _num(value: float | None, signed: bool = False) -> str:
-    return "-" if value is None else f"{value:+.3g}" if signed else f"{value:.3g}"
-
-
 cache_app = typer.Typer(no_args_is_help=True, help="The cache of pose tracks.")
 app.add_typer(cache_app, name="cache")
 
@@ -560,58 +411,6 @@ def cache_clear(cache_dir: CacheDirOpt = None) -> None:
     except OSError as exc:
         raise fail(exc) from exc
     console.print(escape(f"Removed {files} cached pose track file(s), {n_bytes / 1e6:.1f} MB, from {folder}"))
-
-
-class ConsoleHandler(logging.Handler):
-    """gait's warnings as ``warning: ...`` lines on the console."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        level = "warning" if record.levelno >= logging.WARNING else "info"
-        console.print(f"[yellow]{level}:[/] {escape(record.getMessage())}")
-
-
-def verbose_logs() -> bool:
-    """True when ``--verbose`` was given to this command."""
-    ctx = click.get_current_context(silent=True)
-    return bool(ctx and ctx.find_root().meta.get("gait.verbose"))
-
-
-def silence_stderr() -> None:
-    """Send everything still to come on stderr, Python's and the libraries', to /dev/null."""
-    with contextlib.suppress(OSError, ValueError):
-        sys.stderr.flush()
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        os.close(devnull)
-    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (kept open until the process ends)
-
-
-@contextlib.contextmanager
-def quiet_native_stderr() -> Iterator[None]:
-    """Send what native libraries (MediaPipe, FFmpeg, Dask's workers) write straight to the process's
-    stderr to /dev/null, while Python's ``sys.stderr`` (gait's messages, any traceback) still reaches
-    the terminal. Does nothing when ``sys.stderr`` is not a real file (tests)."""
-    try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
-    sys.stderr.flush()
-    saved, python_stderr = os.dup(fd), sys.stderr
-    sys.stderr = open(  # noqa: SIM115 (closed below)
-        saved, "w", buffering=1, encoding=python_stderr.encoding, errors="backslashreplace", closefd=False
-    )
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, fd)
-    os.close(devnull)
-    try:
-        yield
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, fd)
-        sys.stderr.close()
-        os.close(saved)
-        sys.stderr = python_stderr
 
 
 @app.callback()

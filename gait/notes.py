@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
-from gait.analysis import VIEW_SURE, MetricSummary, ViewEstimate
+from gait.analysis import VIEW_SURE, ViewEstimate
 from gait.config import Config
 from gait.metrics.cadence import WALKING_CADENCE_SPM
-from gait.metrics.catalogue import CADENCE_KEY
 from gait.signal import CleanedTrack
 from gait.track import PoseTrack
 from gait.views import USER_VIEW_REASON
@@ -133,18 +130,3 @@ def step_count_notes(
             f" {needed_s:.0f} s of steady running in one shot."
         )
     return tuple(notes)
-
-
-def too_few_steps_title(metrics: Sequence[MetricSummary], min_steps_for_verdict: int) -> str:
-    """The headline for a clip whose cadence rests on too few steps to judge anything; "" otherwise.
-
-    Without enough timed steps for the cadence, no per-side value has enough either, so "nothing
-    stood out" would claim a check that was never made.
-    """
-    cadence = next((m for m in metrics if m.key == CADENCE_KEY and m.side == "both"), None)
-    if cadence is None or not cadence.measurable or cadence.enough_steps:
-        return ""
-    return (
-        f"Not enough steps to judge: {cadence.n_steps} timed, {min_steps_for_verdict} needed;"
-        " film 10-15 s of steady running"
-    )

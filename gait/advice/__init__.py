@@ -136,6 +136,21 @@ def build_advice(
     return items
 
 
+def too_few_steps_title(metrics: Sequence[MetricSummary], min_steps_for_verdict: int) -> str:
+    """The headline for a clip whose cadence rests on too few steps to judge anything; "" otherwise.
+
+    Without enough timed steps for the cadence, no per-side value has enough either, so "nothing
+    stood out" would claim a check that was never made.
+    """
+    cadence = next((m for m in metrics if m.key == CADENCE_KEY and m.side == "both"), None)
+    if cadence is None or not cadence.measurable or cadence.enough_steps:
+        return ""
+    return (
+        f"Not enough steps to judge: {cadence.n_steps} timed, {min_steps_for_verdict} needed;"
+        " film 10-15 s of steady running"
+    )
+
+
 def headline(advice: Sequence[AdviceItem], findings: Sequence[Finding]) -> Headline:
     """What to lead with: the first reported warning sign's action, else how many findings stood out."""
     action = next((item for item in advice if item.kind == "action"), None)

@@ -31,9 +31,9 @@ from gait.advice import (
     AdviceItem,
     cadence_target,
     headline,
+    too_few_steps_title,
 )
 from gait.analysis import Analysis, MetricSummary, view_family
-from gait.notes import too_few_steps_title
 from gait.person import describe as describe_person
 from gait.present import SIDE_COLOUR_HEX, format_number, format_value, view_name
 from gait.report.data import capture_checks, frame_times, unit_of, write_text_atomic
