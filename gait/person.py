@@ -119,15 +119,20 @@ def centre_shift(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def people_seen(boxes: np.ndarray) -> int:
     """How many people of comparable size the frames of (frames, poses, 4) boxes show at most.
 
-    A pose shorter than :data:`MIN_RELATIVE_HEIGHT` of the tallest one in its frame is not counted.
+    A pose shorter than :data:`MIN_RELATIVE_HEIGHT` of the tallest one in its frame is not counted,
+    nor one centred within :data:`DUPLICATE_SHIFT` of a taller one (the same person read twice).
     """
-    if boxes.size == 0:
-        return 0
-    height = boxes[..., 3] - boxes[..., 1]
-    with np.errstate(invalid="ignore"):
-        tallest = np.nanmax(np.where(np.isfinite(height), height, -np.inf), axis=-1, keepdims=True)
-        comparable = height >= MIN_RELATIVE_HEIGHT * tallest
-    return int(comparable.sum(axis=-1).max())
+    most = 0
+    for frame in boxes.reshape(-1, *boxes.shape[-2:]):  # a few frames: the scan's
+        found = frame[np.isfinite(frame).all(axis=-1)]
+        height = found[:, 3] - found[:, 1]
+        found = found[np.argsort(-height)][np.sort(-height) <= -MIN_RELATIVE_HEIGHT * height.max(initial=0)]
+        people: list[np.ndarray] = []
+        for box in found:
+            if not people or centre_shift(box[None], np.asarray(people)).min() > DUPLICATE_SHIFT:
+                people.append(box)
+        most = max(most, len(people))
+    return most
 
 
 def link_identities(boxes: np.ndarray, fps: float) -> np.ndarray:

@@ -160,3 +160,14 @@ def test_the_runner_line_says_how_the_runner_was_found() -> None:
     assert "only person seen" in describe(alone)
     assert "whoever the pose model found" in describe(person_meta(PersonSpec(), [], 0, False, scanned=False))
     assert describe(None) == ""
+
+
+def test_one_runner_read_twice_is_one_person() -> None:
+    """MediaPipe sometimes returns a second, slightly smaller pose on the same runner (seen on the
+    1.6 s sports2d side clip): that must not send the clip down the several-people path."""
+    runner = np.array([81.0, 141.0, 162.0, 309.0])
+    echo = np.array([89.0, 174.0, 154.0, 303.0])  # centre 0.08 of the height away
+    other = runner + np.array([200.0, 0.0, 200.0, 0.0])
+    assert people_seen(np.array([[runner, echo]])) == 1
+    assert people_seen(np.array([[runner, echo, other]])) == 2
+    assert people_seen(np.full((1, 2, 4), np.nan)) == 0

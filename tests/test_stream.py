@@ -146,7 +146,7 @@ def test_overlapped_video_has_the_same_frames_and_times(
 
 def test_tilt_is_measured_in_the_pose_pass(both_ways: dict[str, AnalyseResult], small_sample: Path) -> None:
     """No seeking for the tilt: the pose pass kept it with the track, equal to the seeking estimate."""
-    track = both_ways["3"].analysis.track
+    track = both_ways["3"].analysis.raw_track  # the landmarks the pose pass saw
     assert track is not None and pipeline.TILT_META in track.meta
     kept = pipeline.camera_tilt(small_sample, track)
     bare = track.replace(meta={k: v for k, v in track.meta.items() if k != pipeline.TILT_META})
