@@ -8,8 +8,8 @@ difference and given a verdict:
   :data:`~gait.thresholds.MIN_STEPS_FOR_VERDICT` steps, or a confidence below
   :data:`MIN_CONFIDENCE` in either clip;
 * ``not validated``: the metric has not passed the known-answer bench
-  (:data:`~gait.thresholds.UNVALIDATED`: pelvic drop, hip and femoral adduction), so no change in it is called
-  real, however large;
+  (:data:`~gait.thresholds.UNVALIDATED`: pelvic drop and pelvis-referenced hip adduction), so no
+  change in it is called real, however large;
 * ``within noise``: the change is smaller than the detectable difference;
 * ``improved`` / ``worse`` for metrics with an agreed better direction (:data:`HIGHER_IS_WORSE`),
   ``changed`` for the others.
