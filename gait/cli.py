@@ -79,10 +79,12 @@ NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Run pose inference even if a cached track exists.")
 ]
 SymmetricOpt = Annotated[
-    bool,
+    bool | None,
     typer.Option(
-        "--symmetric",
-        help="Also read each frame's mirror image and average: left/right symmetric landmarks, 2x slower.",
+        "--symmetric/--no-symmetric",
+        help="Also read each frame's mirror image and average: left/right symmetric landmarks, one more"
+        " inference per frame. Default: for rear and front views only.",
+        show_default=False,
     ),
 ]
 
@@ -132,7 +134,7 @@ def pose(
     backend: BackendOpt = Backend.mediapipe,
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
-    symmetric: SymmetricOpt = False,
+    symmetric: SymmetricOpt = None,
     person: PersonOpt = None,
 ) -> None:
     """Extract pose landmarks from VIDEO into OUT/<name>.pose.npz and a tidy CSV."""
@@ -198,7 +200,7 @@ def analyse(
     ] = "",
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
-    symmetric: SymmetricOpt = False,
+    symmetric: SymmetricOpt = None,
     person: PersonOpt = None,
 ) -> None:
     """Measure VIDEO and write the annotated video, summary.json, steps.csv and report.html into OUT."""

@@ -54,13 +54,24 @@ def frame_progress(video: Path) -> Iterator[Callable[[int], None]]:
     )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(video.name, total=total, fps="  -")
+        yield frame_counter(progress, task, video.name, "")
 
-        def advance(_index: int) -> None:
-            progress.advance(task)
-            speed = progress.tasks[task].speed
-            progress.update(task, fps=f"{speed:5.1f}" if speed else "  -")
 
-        yield advance
+def frame_counter(progress: Progress, task: TaskID, name: str, unit: str) -> Callable[[int], None]:
+    """The per-frame callback that advances ``task`` with frames/s; a frame index lower than the last
+    one starts a second pass (the mirror image, gait.pipeline.pose_track) on a fresh bar."""
+    last = -1
+
+    def advance(index: int) -> None:
+        nonlocal last
+        if index < last:
+            progress.reset(task, description=f"{name} (mirror image)")
+        last = index
+        progress.advance(task)
+        speed = next((t.speed for t in progress.tasks if t.id == task), None)
+        progress.update(task, fps=f"{speed:5.1f}{unit}" if speed else "  -")
+
+    return advance
 
 
 def metrics_table(analysis: Analysis) -> Table:
@@ -136,14 +147,7 @@ class BatchDisplay:
         except GaitError:
             total = None
         self.clip = self.progress.add_task(shown(Path(video.name)), total=total, failed=None, fps="  -")
-        task = self.clip
-
-        def advance(_index: int) -> None:
-            self.progress.advance(task)
-            speed = next((t.speed for t in self.progress.tasks if t.id == task), None)
-            self.progress.update(task, fps=f"{speed:5.1f} frames/s" if speed else "  -")
-
-        return advance
+        return frame_counter(self.progress, self.clip, shown(Path(video.name)), " frames/s")
 
     def clip_done(self, outcome: ClipOutcome) -> None:
         self.failed += not outcome.ok

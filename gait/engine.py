@@ -92,7 +92,8 @@ def analyse_track(
     metrics = summarise(
         values, events, view_est, vis, track.fps, agreement, cfg, tilt_unc, events_spm, not walking
     )
-    findings = make_findings(metrics, cfg.thresholds, tilt_unc, cfg.min_steps_for_verdict)
+    symmetric = bool(track.meta.get("symmetric"))
+    findings = make_findings(metrics, cfg.thresholds, tilt_unc, cfg.min_steps_for_verdict, symmetric)
     steps = to_steps(events, values)
     n_timed = int(np.isfinite(values["step_time_s"]).sum())
     notes = (

@@ -79,10 +79,14 @@ def band_findings(metrics: Sequence[MetricSummary]) -> list[Finding]:
 
 
 def asymmetry_findings(
-    metrics: Sequence[MetricSummary], table: ThresholdTable, tilt_uncertainty_deg: float, min_steps: int
+    metrics: Sequence[MetricSummary],
+    table: ThresholdTable,
+    tilt_uncertainty_deg: float,
+    min_steps: int,
+    symmetric: bool,
 ) -> list[Finding]:
-    """Left-right differences larger than the detectable difference (plus the bench's error and the
-    roll allowance)."""
+    """Left-right differences larger than the detectable difference (plus the bench's error, for
+    frames read with their mirror image or not, and the roll allowance)."""
     by_key = {(m.key, m.side): m for m in metrics}
     out = []
     for key, detectable in table.detectable_difference.items():
@@ -95,7 +99,7 @@ def asymmetry_findings(
         info = CATALOGUE[key]
         allowance = (
             detectable
-            + table.bench_asymmetry_error.get(key, 0.0)
+            + table.asymmetry_error(key, symmetric)
             + (2 * tilt_uncertainty_deg if info.roll_sensitive else 0.0)
         )
         if not math.isfinite(diff) or abs(diff) <= allowance:
@@ -113,10 +117,16 @@ def asymmetry_findings(
 
 
 def make_findings(
-    metrics: Sequence[MetricSummary], table: ThresholdTable, tilt_uncertainty_deg: float, min_steps: int
+    metrics: Sequence[MetricSummary],
+    table: ThresholdTable,
+    tilt_uncertainty_deg: float,
+    min_steps: int,
+    symmetric: bool,
 ) -> tuple[Finding, ...]:
-    """All findings, band findings first, then asymmetries."""
-    return tuple(band_findings(metrics) + asymmetry_findings(metrics, table, tilt_uncertainty_deg, min_steps))
+    """All findings, band findings first, then asymmetries (``symmetric``: frames read with their
+    mirror image)."""
+    asymmetries = asymmetry_findings(metrics, table, tilt_uncertainty_deg, min_steps, symmetric)
+    return tuple(band_findings(metrics) + asymmetries)
 
 
 # --------------------------------------------------------------------------- the still

@@ -38,6 +38,16 @@ def quality_notes(
         share = cleaned.dropped_points / max(raw.xy_px.size, 1)
         notes.append(f"{100 * share:.1f}% of landmark coordinates were dropped for low visibility.")
     notes.append(f"Low-pass filter at {cleaned.cutoff_hz:.1f} Hz (zero-phase Butterworth).")
+    if raw.meta.get("symmetric"):
+        notes.append(
+            "Every frame was read twice, as filmed and mirrored, and the two averaged: the pose model's "
+            "own left/right bias cancels."
+        )
+    elif view.view in ("rear", "front"):
+        notes.append(
+            "Frames were read once, not also mirrored: the pose model's own left/right bias stays in "
+            "the difference between the sides, so a larger difference is needed before it is called."
+        )
     if view.overridden and view.reason != USER_VIEW_REASON:
         notes.append(f"The view was {view.reason}.")
     if not view.overridden and view.confidence < VIEW_SURE:

@@ -35,7 +35,6 @@ from gait import shots
 from gait.errors import ModelError
 from gait.onnx.decode import (
     LANDMARK_SIZE,
-    MIRROR_INDEX,
     N_COLS,
     N_NETWORK_LANDMARKS,
     refine_from_heatmap,
@@ -44,6 +43,7 @@ from gait.onnx.detector import DETECTOR_SIZE, MIN_CONFIDENCE, decode_detection, 
 from gait.onnx.geometry import Region, crop, region_from_keypoints, to_image_px
 from gait.onnx.sessions import choose_providers, model_sha256, open_sessions, resolve_onnx
 from gait.onnx.smoothing import smooth, video_time_ms
+from gait.track import MIRROR_INDEX
 from gait.video import Frame
 
 __all__ = [

@@ -34,5 +34,5 @@ class AnalyseOptions:
     max_height_px: int | None = None
     cache_dir: Path | None = field(default=None)
     need: tuple[str, ...] = ()  # names from NEEDS that must be measurable, else nothing is written
-    symmetric: bool = False  # average each frame's landmarks with its mirror image's (2x inference)
+    symmetric: bool | None = None  # average with the mirror image's landmarks; None: frontal views only
     person: str | None = None  # --person: "N" (N-th person) or "X,Y" (nearest that point); None: default

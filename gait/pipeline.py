@@ -18,13 +18,14 @@ from gait.errors import AnalysisError
 from gait.fsutil import atomic_path, sha256_file, staged_output
 from gait.options import NEEDS, AnalyseOptions
 from gait.person import PEOPLE_SCHEME, PersonSpec, check_supported
-from gait.pose import DEFAULT_MAX_SIDE_PX, backend_model_sha256, extract_track
+from gait.pose import DEFAULT_MAX_SIDE_PX, average_with_mirror, backend_model_sha256, extract_track
 from gait.render import Annotator
 from gait.report import write_reports
 from gait.tilt import TiltEstimate, estimate_tilt
 from gait.track import LANDMARK_NAMES, PoseTrack
 from gait.video import Frame, VideoInfo, frames_at, iter_frames, iter_frames_sized, probe
 from gait.video_out import H264Writer, output_size
+from gait.views import classify_view
 
 #: Frames sampled across the clip to estimate the camera tilt.
 TILT_SAMPLE_FRAMES = 8
@@ -56,49 +57,92 @@ def pose_track(
     cache_dir: Path | None = None,
     max_side_px: int = DEFAULT_MAX_SIDE_PX,
     on_frame: Callable[[int], None] | None = None,
-    symmetric: bool = False,
+    symmetric: bool | None = None,
     backend: str = "mediapipe",
     person: str | None = None,
 ) -> TrackResult:
     """The clip's pose track, from the cache when this clip, model, backend and settings were seen
     before.
 
-    ``cache_dir`` None disables the cache. ``symmetric``, ``backend``: see
-    :func:`gait.pose.extract_track`. ``person``: which person to follow (``--person``: "N" or
-    "X,Y"; None: the default, see gait.person); part of the cache key.
+    ``symmetric``: True reads every frame together with its mirror image
+    (:func:`gait.pose.extract_track`); None (the default) does so only where the first pass shows
+    a rear or front view of one runner (:func:`wants_mirror_pass`), in a second pass over the
+    mirrored frames: there left and right are compared, and the model reads a runner and its
+    mirror image degrees apart (docs/validation.md); False never. ``cache_dir`` None disables the
+    cache. ``backend``: see :func:`gait.pose.extract_track`. ``person``: which person to follow
+    (``--person``: "N" or "X,Y"; None: the default, see gait.person); part of the cache key.
     """
     spec = PersonSpec.parse(person)
-    check_supported(spec, backend, symmetric)
+    check_supported(spec, backend, symmetric is True)
     info = probe(video)
     source_sha256 = sha256_file(video)
     model_sha256 = backend_model_sha256(model, backend)
-    key = cache.cache_key(source_sha256, model_sha256, pose_settings(max_side_px, symmetric, backend, spec))
-    if cache_dir is not None and (hit := cache.load(cache_dir, key, source_sha256, model_sha256)):
-        return TrackResult(hit, info, from_cache=True)
-    tilt_frames = TiltFrames(info.n_frames)
 
-    def model_input(frame: Frame) -> Frame:  # on the decoding thread
-        return tilt_frames.keep(frame).downscaled(max_side_px)
+    def cached(settings: dict, read: Callable[[], PoseTrack]) -> tuple[PoseTrack, bool]:
+        key = cache.cache_key(source_sha256, model_sha256, settings)
+        if cache_dir is not None and (hit := cache.load(cache_dir, key, source_sha256, model_sha256)):
+            return hit, True
+        track = read()
+        if cache_dir is not None:
+            cache.store(cache_dir, key, track)
+        return track, False
 
-    with contextlib.closing(stream.stage(model_input, iter_frames(video, info))) as frames:
-        track = extract_track(
-            video,
-            model,
-            max_side_px,
-            on_frame,
-            source_sha256=source_sha256,
-            info=info,
-            symmetric=symmetric,
-            backend=backend,
-            person_spec=spec,
-            frames=frames,
-        )
-    if tilt_frames.grays:  # measured in the same pass; kept with the track, so a cached one has it
-        tilt = tilt_frames.estimate(track)
-        track = track.replace(meta=track.meta | {TILT_META: None if tilt is None else asdict(tilt)})
-    if cache_dir is not None:
-        cache.store(cache_dir, key, track)
-    return TrackResult(track, info, from_cache=False)
+    def read(mirror: bool) -> PoseTrack:
+        tilt_frames = TiltFrames(info.n_frames, () if mirror else None)
+
+        def model_input(frame: Frame) -> Frame:  # on the decoding thread
+            small = tilt_frames.keep(frame).downscaled(max_side_px)
+            return small.mirrored() if mirror else small
+
+        with contextlib.closing(stream.stage(model_input, iter_frames(video, info))) as frames:
+            track = extract_track(
+                video,
+                model,
+                max_side_px,
+                on_frame,
+                source_sha256=source_sha256,
+                info=info,
+                symmetric=symmetric is True,
+                backend=backend,
+                person_spec=spec,
+                frames=frames,
+            )
+        if mirror:
+            return track.mirrored()
+        if not tilt_frames.grays:
+            return track
+        tilt = tilt_frames.estimate(track)  # measured in the same pass; a cached track keeps it
+        return track.replace(meta=track.meta | {TILT_META: None if tilt is None else asdict(tilt)})
+
+    settings = pose_settings(max_side_px, symmetric is True, backend, spec)
+    track, from_cache = cached(settings, lambda: read(mirror=False))
+    if symmetric is None and wants_mirror_pass(track):
+        mirror, mirror_from_cache = cached(settings | {"mirror_pass": True}, lambda: read(mirror=True))
+        if not (mirror.meta.get("person") or {}).get("multi_pose"):  # its scan also saw one runner
+            track, from_cache = with_mirror_pass(track, mirror), from_cache and mirror_from_cache
+    return TrackResult(track, info, from_cache)
+
+
+def wants_mirror_pass(track: PoseTrack) -> bool:
+    """True for a rear or front view of one runner followed by default (not picked among several)."""
+    person = track.meta.get("person") or {}
+    return classify_view(track).view in ("rear", "front") and not person.get("multi_pose")
+
+
+def with_mirror_pass(track: PoseTrack, mirror: PoseTrack) -> PoseTrack:
+    """``track`` averaged with the pass over the mirrored frames (mapped back onto the frames)."""
+
+    def columns(t: PoseTrack) -> np.ndarray:
+        return np.concatenate([t.xy_px, t.visibility[..., None], t.presence[..., None], t.world_m], axis=-1)
+
+    both = average_with_mirror(columns(track), columns(mirror))
+    return track.replace(
+        xy_px=both[..., :2],
+        visibility=both[..., 2],
+        presence=both[..., 3],
+        world_m=both[..., 4:],
+        meta=track.meta | {"symmetric": True, "mirror_pass": True},
+    )
 
 
 def pose_settings(max_side_px: int, symmetric: bool, backend: str, spec: PersonSpec) -> dict:

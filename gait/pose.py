@@ -22,7 +22,7 @@ from gait import person, shots
 from gait.errors import ModelError, NoPersonError
 from gait.fsutil import sha256_file
 from gait.models import ResolvedModel, resolve_model
-from gait.track import LANDMARK_NAMES, PoseTrack
+from gait.track import LANDMARK_NAMES, MIRROR_INDEX, PoseTrack
 from gait.video import Frame, VideoInfo, iter_frames, probe
 
 #: Columns of one frame's detection: normalised x, y; visibility; presence; world x, y, z (m).
@@ -125,17 +125,6 @@ def backend_model_sha256(model: str, backend: str) -> str:
     return resolve_model(model).sha256
 
 
-def _mirror_partner(name: str) -> str:
-    for a, b in (("left", "right"), ("right", "left")):
-        if a in name:
-            return name.replace(a, b)
-    return name
-
-
-#: For each landmark, the index of its left/right partner (itself for the nose).
-MIRROR_INDEX = np.array([LANDMARK_NAMES.index(_mirror_partner(n)) for n in LANDMARK_NAMES])
-
-
 class SymmetricEstimator:
     """Landmarks that are left/right symmetric by construction: each frame and its mirror image.
 
@@ -166,9 +155,20 @@ class SymmetricEstimator:
 
 
 def average_with_mirror(plain: np.ndarray, mirrored: np.ndarray) -> np.ndarray:
-    """The mean of detections and their mirror pass's (already flipped back and side-swapped);
-    where only one found the person, that one."""
-    both = np.stack([plain, mirrored])
+    """The mean of detections ``(..., 33, C)``, columns 0-1 the point, and their mirror pass's (already
+    flipped back and side-swapped); where only one found the person, that one.
+
+    The two passes may name the sides differently: the model can read a runner's back in one image
+    and the front in its mirror, or cross the legs in one of them. So in each frame each left/right
+    pair of the mirror pass is exchanged where that puts it nearer the plain pass's pair; averaging
+    a left knee with a right one would put both in the middle. The choice is the same for a clip and
+    for its mirror image, so the two still give mirrored landmarks (sides named by the plain pass).
+    """
+    partner = mirrored[..., MIRROR_INDEX, :]
+    own = np.linalg.norm(plain[..., :2] - mirrored[..., :2], axis=-1)
+    cross = np.linalg.norm(plain[..., :2] - partner[..., :2], axis=-1)
+    swap = cross + cross[..., MIRROR_INDEX] < own + own[..., MIRROR_INDEX]  # NaN: False, kept as is
+    both = np.stack([plain, np.where(swap[..., None], partner, mirrored)])
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a frame where neither pass found anyone
         return np.nanmean(both, axis=0).astype(np.float32)

@@ -55,6 +55,13 @@ LANDMARK_NAMES: tuple[str, ...] = (
 )
 #: Landmark name -> index into the landmark axis.
 LANDMARK_INDEX: dict[str, int] = {name: i for i, name in enumerate(LANDMARK_NAMES)}
+#: For each landmark, the index of the same point on the other side (the nose's is itself).
+MIRROR_INDEX = np.array(
+    [
+        LANDMARK_INDEX[n.replace("left", "@").replace("right", "left").replace("@", "right")]
+        for n in LANDMARK_NAMES
+    ]
+)
 
 #: Version of the ``.npz`` layout; a cache written by another version is rebuilt.
 TRACK_FORMAT_VERSION = 2
@@ -131,6 +138,20 @@ class PoseTrack:
     def xy(self, name: str) -> np.ndarray:
         """(frames, 2) pixel coordinates of one landmark by name."""
         return self.xy_px[:, LANDMARK_INDEX[name]]
+
+    def mirrored(self) -> PoseTrack:
+        """The track of the horizontally mirrored video, as a pose model labels it: x becomes
+        ``width - x`` (world x changes sign) and each landmark takes its partner's side. Its own
+        inverse: the mirrored track of a pass over mirrored frames lies on the original frames."""
+        xy, world = self.xy_px[:, MIRROR_INDEX].copy(), self.world_m[:, MIRROR_INDEX].copy()
+        xy[..., 0] = self.frame_size_px[0] - xy[..., 0]
+        world[..., 0] = -world[..., 0]
+        return self.replace(
+            xy_px=xy,
+            visibility=self.visibility[:, MIRROR_INDEX],
+            presence=self.presence[:, MIRROR_INDEX],
+            world_m=world,
+        )
 
     def replace(self, **changes: object) -> PoseTrack:
         """A copy with some fields replaced (arrays are validated again)."""

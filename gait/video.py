@@ -82,6 +82,10 @@ class Frame:
         small = cv2.resize(self.bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         return Frame(self.index, self.time_s, small)
 
+    def mirrored(self) -> Frame:
+        """This frame flipped left to right."""
+        return Frame(self.index, self.time_s, np.ascontiguousarray(self.bgr[:, ::-1]))
+
 
 def _check_file(path: Path) -> None:
     if not path.exists():

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gait.metrics.hip import HIP_JOINT_WIDTH_RATIO
-from gait.track import LANDMARK_INDEX, LANDMARK_NAMES, PoseTrack
+from gait.track import LANDMARK_INDEX, PoseTrack
 
 I = LANDMARK_INDEX  # noqa: E741
 LEG_CHAIN = ("hip", "knee", "ankle", "heel", "foot_index")
@@ -295,34 +295,6 @@ def truth_of(s: RunnerSpec) -> Truth:
         femoral_adduction_deg=femoral,
         fppa_deg=femoral,
         trunk_lean_deg=dict(zip(("left", "right"), s.trunk_lean_deg, strict=True)),
-    )
-
-
-#: Index permutation that exchanges every left landmark with its right counterpart.
-MIRROR_INDEX = np.array(
-    [
-        I[n.replace("left_", "TMP_").replace("right_", "left_").replace("TMP_", "right_")]
-        for n in LANDMARK_NAMES
-    ]
-)
-
-
-def mirror_track(track: PoseTrack) -> PoseTrack:
-    """The track of the horizontally mirrored video, as a pose model would label it.
-
-    x becomes ``width - x`` and, because a model names sides by the body it sees, every
-    left landmark takes its right counterpart's label.
-    """
-    width = track.frame_size_px[0]
-    xy = track.xy_px[:, MIRROR_INDEX].copy()
-    xy[..., 0] = width - xy[..., 0]
-    world = track.world_m[:, MIRROR_INDEX].copy()
-    world[..., 0] = -world[..., 0]
-    return track.replace(
-        xy_px=xy,
-        visibility=track.visibility[:, MIRROR_INDEX],
-        presence=track.presence[:, MIRROR_INDEX],
-        world_m=world,
     )
 
 

@@ -10,7 +10,7 @@ from gait.events import StepEvents, knee_flexion_deg
 from gait.findings import make_findings, verdict_band
 from gait.gather import at_frames, nan_argmax_rows, nan_max_rows, window_gather
 from gait.metrics import cadence, hip, pelvis, stride
-from gait.thresholds import SCREENING_THRESHOLDS, Band
+from gait.thresholds import DEFAULT_THRESHOLDS, SCREENING_THRESHOLDS, Band
 from gait.track import LANDMARK_INDEX as I
 
 
@@ -183,12 +183,25 @@ def test_asymmetry_needs_more_than_detectable_difference_plus_twice_the_tilt() -
     metrics = [
         banded(summary("pelvic_drop_midstance_deg", s, v, 10)) for s, v in (("left", 8.5), ("right", 2.0))
     ]
-    codes = [f.code for f in make_findings(metrics, SCREENING_THRESHOLDS, 0.0, 7)]
+    codes = [f.code for f in make_findings(metrics, SCREENING_THRESHOLDS, 0.0, 7, True)]
     assert "asymmetry" in codes and "pelvic_drop_high" in codes
     # 6.5 deg apart: more than 3, but not more than 3 + 2 * 2 when the camera may be 2 deg off level
-    assert "asymmetry" not in [f.code for f in make_findings(metrics, SCREENING_THRESHOLDS, 2.0, 7)]
+    assert "asymmetry" not in [f.code for f in make_findings(metrics, SCREENING_THRESHOLDS, 2.0, 7, True)]
     few = [summary("pelvic_drop_midstance_deg", s, v, 5) for s, v in (("left", 12.0), ("right", 2.0))]
-    assert make_findings(few, SCREENING_THRESHOLDS, 0.0, 7) == ()
+    assert make_findings(few, SCREENING_THRESHOLDS, 0.0, 7, True) == ()
+
+
+def test_an_asymmetry_read_without_the_mirror_image_needs_the_larger_bench_allowance() -> None:
+    """The bench measured the model's left-right error on femoral adduction with and without each
+    frame's mirror image; a difference between the two allowances is called only when mirrored."""
+    key = "femoral_adduction_peak_deg"
+    table = DEFAULT_THRESHOLDS
+    mirrored, single = table.asymmetry_error(key, True), table.asymmetry_error(key, False)
+    assert 0 < mirrored < single
+    gap = table.detectable_difference[key] + (mirrored + single) / 2
+    metrics = [summary(key, "left", 6.0 + gap, 10), summary(key, "right", 6.0, 10)]
+    assert [f.code for f in make_findings(metrics, table, 0.0, 7, True)] == ["asymmetry"]
+    assert make_findings(metrics, table, 0.0, 7, False) == ()
 
 
 def test_findings_messages_carry_unit_and_steps() -> None:
@@ -196,7 +209,7 @@ def test_findings_messages_carry_unit_and_steps() -> None:
 
     m = summary("overstride_leg_lengths", "right", 0.4, 12, unit="leg lengths")
     m = replace(m, band=verdict_band(m, SCREENING_THRESHOLDS, 0.0, 7))
-    (finding,) = make_findings([m], SCREENING_THRESHOLDS, 0.0, 7)
+    (finding,) = make_findings([m], SCREENING_THRESHOLDS, 0.0, 7, True)
     assert finding.code == "overstriding" and finding.severity == "moderate"
     assert "0.40 leg lengths" in finding.message and "12 steps" in finding.message
 
@@ -219,3 +232,5 @@ def test_cadence_fit_cancels_a_timing_bias_of_one_leg() -> None:
     assert cadence_spm(missed, sides, 0.4) == pytest.approx(160.0, abs=1e-6)
     assert np.isnan(cadence_spm(np.array([np.nan]), np.array([True]), 0.4))
     assert cadence_spm(np.array([0.4]), np.array([True]), 0.4) == pytest.approx(150.0)  # too few: mean
+    # two steps that disagree by more than the outlier fraction about their mean: no pace (was an IndexError)
+    assert np.isnan(cadence_spm(np.array([0.2, 0.6]), np.array([True, False]), 0.4))

@@ -21,7 +21,7 @@ from gait.errors import ModelError
 from gait.models import MODELS_DIR, resolve_model
 from gait.onnx import decode, detector, geometry, sessions, smoothing
 from gait.pose import PoseEstimator, backend_model_sha256, detect_frames
-from gait.track import LANDMARK_INDEX
+from gait.track import LANDMARK_INDEX, MIRROR_INDEX
 from gait.video import iter_frames, probe
 
 from .conftest import excerpt, real_clip
@@ -143,10 +143,10 @@ def test_visibility_low_pass_restarts_after_a_gap() -> None:
 
 
 def test_mirror_index_swaps_sides_and_keeps_the_middle() -> None:
-    assert decode.MIRROR_INDEX[LANDMARK_INDEX["nose"]] == LANDMARK_INDEX["nose"]
-    assert decode.MIRROR_INDEX[LANDMARK_INDEX["left_hip"]] == LANDMARK_INDEX["right_hip"]
-    assert decode.MIRROR_INDEX[LANDMARK_INDEX["right_foot_index"]] == LANDMARK_INDEX["left_foot_index"]
-    assert sorted(decode.MIRROR_INDEX) == list(range(33))
+    assert MIRROR_INDEX[LANDMARK_INDEX["nose"]] == LANDMARK_INDEX["nose"]
+    assert MIRROR_INDEX[LANDMARK_INDEX["left_hip"]] == LANDMARK_INDEX["right_hip"]
+    assert MIRROR_INDEX[LANDMARK_INDEX["right_foot_index"]] == LANDMARK_INDEX["left_foot_index"]
+    assert sorted(MIRROR_INDEX) == list(range(33))
 
 
 def test_cuda_is_chosen_only_when_the_runtime_offers_it() -> None:

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from gait import cache, pipeline
 from gait.cli import app
 from gait.errors import NoPersonError
-from gait.pose import MIRROR_INDEX, PoseEstimator
-from gait.track import LANDMARK_INDEX, PoseTrack
+from gait.pose import PoseEstimator, average_with_mirror
+from gait.track import LANDMARK_INDEX, MIRROR_INDEX, PoseTrack
 from gait.video import iter_frames
 from tests.conftest import SAMPLE_CLIP, excerpt, real_clip, write_clip
 
@@ -72,9 +72,10 @@ def test_frames_without_a_person_are_nan_not_dropped(clip_with_gap: Path) -> Non
 
 def test_cache_hit_skips_inference(clip_with_gap: Path, tmp_path: Path, count_calls: list[int]) -> None:
     first = pipeline.pose_track(clip_with_gap, cache_dir=tmp_path)
-    assert not first.from_cache and len(count_calls) == 24
+    assert first.track.meta["mirror_pass"]  # the figure faces the camera: a second pass, mirrored
+    assert not first.from_cache and len(count_calls) == 2 * 24
     second = pipeline.pose_track(clip_with_gap, cache_dir=tmp_path)
-    assert second.from_cache and len(count_calls) == 24  # no new model call
+    assert second.from_cache and len(count_calls) == 2 * 24  # no new model call
     np.testing.assert_array_equal(first.track.xy_px, second.track.xy_px)
     np.testing.assert_array_equal(first.track.time_s, second.track.time_s)
 
@@ -83,14 +84,14 @@ def test_cache_hit_skips_inference(clip_with_gap: Path, tmp_path: Path, count_ca
 def test_corrupt_or_mismatched_cache_is_rebuilt(
     damage: str, clip_with_gap: Path, tmp_path: Path, count_calls: list[int]
 ) -> None:
-    pipeline.pose_track(clip_with_gap, cache_dir=tmp_path)
+    pipeline.pose_track(clip_with_gap, cache_dir=tmp_path, symmetric=False)
     (cached,) = tmp_path.glob("*.npz")
     if damage == "garbage":
         cached.write_bytes(b"PK\x03\x04 not really a zip")
     else:  # a valid track of another clip stored under this clip's key
         track = PoseTrack.load(cached)
         track.replace(source_sha256="0" * 64).save(cached)
-    result = pipeline.pose_track(clip_with_gap, cache_dir=tmp_path)
+    result = pipeline.pose_track(clip_with_gap, cache_dir=tmp_path, symmetric=False)
     assert not result.from_cache and len(count_calls) == 48
     assert PoseTrack.load(cached).source_sha256 == result.track.source_sha256
 
@@ -176,27 +177,55 @@ def test_real_treadmill_clip_hips_above_knees_above_ankles(
 
 @pytest.mark.realclip
 def test_symmetric_landmarks_are_mirror_equivariant(tmp_path: Path) -> None:
-    """A clip and its mirror image give mirrored landmarks when each frame is read with its mirror."""
+    """A clip and its mirror image give mirrored landmarks when each frame is read with its mirror,
+    which a rear view gets by default; ``symmetric=True`` (both read frame by frame) gives the same."""
     src = real_clip("sinankiliclar_run_rear_snow_receding.mp4")
     plain = excerpt(src, tmp_path / "plain.mp4", stop=40)
     flipped = excerpt(
         src, tmp_path / "flipped.mp4", stop=40, transform=lambda f: np.ascontiguousarray(f[:, ::-1])
     )
 
-    def hips_knees(video: Path, symmetric: bool, mirror: bool) -> np.ndarray:
+    def hips_knees(video: Path, symmetric: bool | None, mirror: bool) -> np.ndarray:
         track = pipeline.pose_track(video, "full", None, symmetric=symmetric).track
-        xy = track.xy_px[:, MIRROR_INDEX] if mirror else track.xy_px
-        if mirror:
-            xy = xy.copy()
-            xy[..., 0] = track.frame_size_px[0] - xy[..., 0]
+        assert bool(track.meta.get("mirror_pass")) is (symmetric is None)
+        xy = (track.mirrored() if mirror else track).xy_px
         return xy[:, [LANDMARK_INDEX[n] for n in ("left_hip", "right_hip", "left_knee", "right_knee")]]
 
     def pelvis_deg(xy: np.ndarray) -> np.ndarray:
         d = xy[:, 1] - xy[:, 0]
         return np.degrees(np.arctan2(d[:, 1], d[:, 0]))
 
-    sym = np.abs(pelvis_deg(hips_knees(plain, True, False)) - pelvis_deg(hips_knees(flipped, True, True)))
+    default = hips_knees(plain, None, False)
+    sym = np.abs(pelvis_deg(default) - pelvis_deg(hips_knees(flipped, None, True)))
     raw = np.abs(pelvis_deg(hips_knees(plain, False, False)) - pelvis_deg(hips_knees(flipped, False, True)))
     # measured on these 40 frames: 1.15 deg raw, 0.75 deg symmetric (H.264 re-encoding differs per copy)
     assert np.nanmedian(sym) <= 1.0, np.nanmedian(sym)
     assert np.nanmedian(sym) < 0.7 * np.nanmedian(raw)
+    np.testing.assert_allclose(hips_knees(plain, True, False), default, atol=1e-3)
+
+
+@pytest.mark.realclip
+def test_side_views_get_no_mirror_pass(track_of: Callable[[Path], PoseTrack]) -> None:
+    """The mirror pass doubles inference; only rear and front views, where sides are compared, get it."""
+    track = track_of(real_clip("mhuang24_IMG_5396.mp4"))
+    assert not track.meta.get("mirror_pass") and not track.meta["symmetric"]
+
+
+def test_a_mirror_pass_that_names_the_sides_the_other_way_is_matched_before_averaging() -> None:
+    """The model can read a runner's back in a frame and the front in its mirror image: the legs'
+    sides are then named the other way round, and averaging a left knee with a right one would put
+    both in the middle. The passes are matched per frame and left/right pair."""
+    rng = np.random.default_rng(0)
+    plain = np.zeros((4, 33, 7), np.float32)
+    plain[..., :2] = rng.uniform(0.2, 0.8, (4, 33, 2))
+    mirrored = plain + np.float32(0.01)
+    joints = ("hip", "knee", "ankle", "heel", "foot_index")
+    legs = [LANDMARK_INDEX[f"{s}_{p}"] for p in joints for s in ("left", "right")]
+    mirrored[1] = mirrored[1, MIRROR_INDEX]  # frame 1: every side named the other way
+    mirrored[2, legs] = mirrored[2, MIRROR_INDEX[legs]]  # frame 2: only the legs
+    knees = [LANDMARK_INDEX["left_knee"], LANDMARK_INDEX["right_knee"]]
+    mirrored[3, knees] = mirrored[3, knees[::-1]]  # frame 3: only the knees
+    averaged = average_with_mirror(plain, mirrored)
+    np.testing.assert_allclose(averaged, plain + np.float32(0.005), atol=1e-6)
+    mirrored[0, 0] = np.nan  # where one pass has no point, the other's is used
+    assert np.allclose(average_with_mirror(plain, mirrored)[0, 0], plain[0, 0])

@@ -46,6 +46,8 @@ def cadence_spm(step_time_s: np.ndarray, is_left: np.ndarray, outlier_fraction: 
     pairs = (t[:-1] + t[1:]) / 2  # a leg-dependent bias alternates long and short steps; pairs don't
     typical = np.median(pairs[np.isfinite(pairs)]) if np.isfinite(pairs).any() else np.median(t[finite])
     valid = finite & (np.abs(t - typical) <= outlier_fraction * typical)
+    if not valid.any():  # no step near the typical pair: no pace to speak of
+        return float("nan")
     numbers, times, groups = [], [], []
     run = 0
     for i in range(len(t)):

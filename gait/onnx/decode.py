@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from gait.onnx.detector import sigmoid
-from gait.track import LANDMARK_INDEX, LANDMARK_NAMES
 
 #: Side of the landmark network's square input (pixels).
 LANDMARK_SIZE = 256
@@ -16,13 +15,6 @@ HEATMAP_KERNEL = 7
 HEATMAP_MIN_CONFIDENCE = 0.5
 #: Columns of one frame's detection, as in gait.pose.
 N_COLS = 7
-#: Mirror image of each landmark: the same point of the other side.
-MIRROR_INDEX = np.array(
-    [
-        LANDMARK_INDEX[n.replace("left", "@").replace("right", "left").replace("@", "right")]
-        for n in LANDMARK_NAMES
-    ]
-)
 
 
 def refine_from_heatmap(xy_unit: np.ndarray, heatmap: np.ndarray) -> np.ndarray:
