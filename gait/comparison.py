@@ -4,7 +4,8 @@ Reads two clips' ``summary.json`` (schema gait.summary/1) and ``steps.csv``; not
 again. For each metric and side the change (after - before) is set against a detectable
 difference and given a verdict:
 
-* ``not comparable``: different camera views, a side not measurable in one clip, fewer than
+* ``not comparable``: different camera views or pose settings (``generator.pose``: model, backend,
+  mirror pass), a side not measurable in one clip, fewer than
   :data:`~gait.thresholds.MIN_STEPS_FOR_VERDICT` steps, or a confidence below
   :data:`MIN_CONFIDENCE` in either clip;
 * ``not validated``: the metric has not passed the known-answer bench
@@ -155,13 +156,14 @@ def detectable_difference(
 
 
 def compare_metric(
-    before: Mapping[str, Any], after: Mapping[str, Any], same_view: bool, family: str, frame_s: float = 0.0
+    before: Mapping[str, Any], after: Mapping[str, Any], clips_differ: str, family: str, frame_s: float = 0.0
 ) -> MetricChange:
-    """The verdict on one metric and side (entries of summary.json's ``metrics``)."""
+    """The verdict on one metric and side (entries of summary.json's ``metrics``); ``clips_differ``:
+    why the two clips cannot be compared at all ("" when they can)."""
     key, side = before["key"], before["side"]
     b, a = before.get("value"), after.get("value")
     change = a - b if a is not None and b is not None else None
-    problem = _not_comparable(before, after, same_view)
+    problem = clips_differ or _not_comparable(before, after)
     dd = None if problem or change is None else detectable_difference(key, family, before, after, frame_s)
     verdict: Verdict
     if problem:
@@ -183,9 +185,7 @@ def compare_metric(
     )
 
 
-def _not_comparable(before: Mapping[str, Any], after: Mapping[str, Any], same_view: bool) -> str:
-    if not same_view:
-        return "the clips were filmed from different views"
+def _not_comparable(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
     for when, m in (("before", before), ("after", after)):
         if not m.get("measurable") or m.get("value") is None:
             return f"not measured {when}" + (f" ({m['reason']})" if m.get("reason") else "")
@@ -213,12 +213,19 @@ def _dd_basis(key: str, family: str, unit: str) -> str:
 def compare_summaries(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[MetricChange]:
     """Every metric and side present in both summaries, in the order of ``before``."""
     view_b, view_a = before["view"]["view"], after["view"]["view"]
-    same_view = view_b == view_a and view_b != "oblique"
+    pose_b, pose_a = (s.get("generator", {}).get("pose") for s in (before, after))
+    clips_differ = (
+        "the clips were filmed from different views"
+        if view_b != view_a or view_b == "oblique"
+        else "the clips were read with different pose settings (model, backend, mirror pass): rerun one"
+        if pose_b and pose_a and pose_b != pose_a
+        else ""
+    )
     fps = [float(s.get("clip", {}).get("fps") or 0.0) for s in (before, after)]
     frame_s = 1.0 / min(fps) if min(fps) > 0 else 0.0
     after_by = {(m["key"], m["side"]): m for m in after["metrics"]}
     return [
-        compare_metric(m, after_by[(m["key"], m["side"])], same_view, view_family(view_b), frame_s)
+        compare_metric(m, after_by[(m["key"], m["side"])], clips_differ, view_family(view_b), frame_s)
         for m in before["metrics"]
         if (m["key"], m["side"]) in after_by
         and (m.get("measurable") or after_by[(m["key"], m["side"])].get("measurable"))

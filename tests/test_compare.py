@@ -112,6 +112,23 @@ def test_not_comparable_views_steps_confidence() -> None:
     assert "too few steps after (4, 7 needed)" in change.reason and change.detectable_difference is None
 
 
+def test_clips_read_with_different_pose_settings_are_not_compared() -> None:
+    """A rear clip read with its mirror image against one read once (or another model) would show the
+    reading, not the runner; summaries that do not say how they were read are still compared."""
+    key = "femoral_adduction_peak_deg"
+
+    def read(mirrored: bool | None, value: float) -> dict[str, Any]:
+        s = summary("rear", metric(key, value))
+        if mirrored is not None:
+            s["generator"] = {"pose": {"model": "full", "backend": "mediapipe", "mirrored": mirrored}}
+        return s
+
+    (change,) = compare_summaries(read(True, 8.0), read(False, 14.0))
+    assert change.verdict == "not comparable" and "pose settings" in change.reason
+    assert verdicts(read(True, 8.0), read(True, 14.0)) == {key: "worse"}
+    assert verdicts(read(None, 8.0), read(True, 14.0)) == {key: "worse"}
+
+
 def test_detectable_difference_grows_with_spread_and_shrinks_with_steps() -> None:
     key, unit = "overstride_leg_lengths", "leg lengths"
     narrow = detectable_difference(

@@ -65,6 +65,11 @@ def test_summary_schema_shape(analysis: Analysis) -> None:
         "findings", "worst_step", "person", "shots", "advice", "symptoms", "disclaimer",
     }  # fmt: skip
     assert summary["clip"]["file"] == "run.mp4" and summary["clip"]["rotation_deg"] == 90
+    assert summary["generator"]["pose"] == {
+        "model": analysis.raw_track.model,
+        "backend": "mediapipe",
+        "mirrored": False,
+    }
     assert summary["capture"]["fps"] == {"value": 30.0, "unit": "frames/s"}
     assert summary["capture"]["camera_tilt"] == {"value": 0.8, "unit": "deg"}
     assert (

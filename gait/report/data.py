@@ -6,7 +6,8 @@ never leaves a half-written file under the final name.
 ``summary.json`` layout (every measured value sits beside its unit)::
 
     schema        "gait.summary/1"
-    generator     {"tool": "gait", "version"}
+    generator     {"tool": "gait", "version", "pose": {"model", "backend", "mirrored"}}: what read
+                  the landmarks ("mirrored": every frame also read as its mirror image and averaged)
     clip          the probe facts: file, width_px, height_px, fps, n_frames, duration_s, ...
     view          {"view", "confidence", "reason", "overridden"}
     capture       fps, duration, frame size, camera tilt (each {"value", "unit"}), quality notes,
@@ -267,7 +268,7 @@ def build_summary(
     steps = analysis.steps
     doc = {
         "schema": SUMMARY_SCHEMA,
-        "generator": {"tool": "gait", "version": __version__},
+        "generator": {"tool": "gait", "version": __version__, "pose": _pose(analysis)},
         "clip": clip.to_dict() if isinstance(clip, VideoInfo) else dict(clip or {}),
         "view": dataclasses.asdict(analysis.view),
         "capture": _capture(analysis),
@@ -286,6 +287,18 @@ def build_summary(
         "disclaimer": NOT_A_DIAGNOSIS,
     }
     return jsonable(doc)
+
+
+def _pose(analysis: Analysis) -> dict[str, Any] | None:
+    """The pose model and backend that read the clip, and whether frames were also read mirrored."""
+    raw = analysis.raw_track
+    if raw is None:
+        return None
+    return {
+        "model": raw.model,
+        "backend": raw.meta.get("backend", "mediapipe"),
+        "mirrored": bool(raw.meta.get("symmetric")),
+    }
 
 
 def _capture(analysis: Analysis) -> dict[str, Any]:
