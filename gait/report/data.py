@@ -195,7 +195,10 @@ def capture_checks(analysis: Analysis) -> list[CaptureCheck]:
 def _fps_check(fps: float) -> CaptureCheck:
     status: Status = "good" if fps >= 50 else "fair" if fps >= 29 else "poor"
     value = f"{fps:.1f} frames/s: contact timing is exact to about ±{1000 / fps:.0f} ms"
-    tip = "Film at 60 frames/s or faster (slow-motion modes work) so each landing is caught within a few ms."
+    tip = (
+        "Film at 60 frames/s or faster so each landing is caught within a few ms. Slow motion works when "
+        "the file keeps its real frame rate; one saved to play slowed is timed slowed (cadence reads low)."
+    )
     return CaptureCheck("Frame rate", value, status, tip)
 
 
