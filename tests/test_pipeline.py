@@ -149,3 +149,20 @@ def test_out_that_is_a_file_fails_before_any_work(command: str, tmp_path: Path) 
     assert result.exit_code == 2
     assert "is a file, not a folder" in " ".join(result.output.split())
     assert taken.read_text() == "my notes"
+
+
+def test_the_progress_bar_starts_again_for_the_mirror_pass() -> None:
+    """The mirror pass over a frontal clip counts its frames again: a frame index lower than the last
+    one restarts the bar, named for the mirror image, instead of running it past 100%."""
+    from rich.progress import Progress
+
+    from gait.console import frame_counter
+
+    with Progress(disable=True) as progress:
+        task = progress.add_task("run.mp4", total=3, fps="")
+        advance = frame_counter(progress, task, "run.mp4", "")
+        for index in (0, 1, 2):
+            advance(index)
+        assert progress.tasks[0].completed == 3 and progress.tasks[0].description == "run.mp4"
+        advance(0)
+        assert progress.tasks[0].completed == 1 and progress.tasks[0].description == "run.mp4 (mirror image)"
