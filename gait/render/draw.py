@@ -178,10 +178,10 @@ def dashed_line(
     n_dashes = max(1, int(length // (2 * dash_px)))
     starts = np.linspace(0.0, 1.0, n_dashes, endpoint=False)
     ends = starts + 0.5 / n_dashes
-    a = np.rint(p0 + np.outer(starts, p1 - p0)).astype(int)
-    b = np.rint(p0 + np.outer(ends, p1 - p0)).astype(int)
-    for (ax, ay), (bx, by) in zip(a, b, strict=True):
-        cv2.line(frame, (int(ax), int(ay)), (int(bx), int(by)), colour, thickness, cv2.LINE_AA)
+    a = np.rint(p0 + np.outer(starts, p1 - p0))
+    b = np.rint(p0 + np.outer(ends, p1 - p0))
+    dashes = np.stack([a, b], axis=1).astype(np.int32)  # (dashes, 2 ends, xy): one call draws them all
+    cv2.polylines(frame, list(dashes), False, colour, thickness, cv2.LINE_AA)
 
 
 def pt(xy: np.ndarray) -> tuple[int, int]:
