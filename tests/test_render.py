@@ -30,6 +30,7 @@ from gait.render import (
     hud_keys,
     stance_of,
 )
+from gait.render.draw import Overlay, draw_text, shade
 from gait.track import LANDMARK_INDEX, PoseTrack
 from tests.analysed import DROP_DEG, make_analysis, make_track
 
@@ -212,6 +213,25 @@ def test_hud_panel_shades_the_corner_and_writes_values() -> None:
     panel = frame[: s.px(200)].astype(int)
     for side in ("left", "right"):
         assert (np.abs(panel - SIDE_BGR[side]).max(axis=-1) < 40).sum() > 30  # the per-side values
+
+
+def test_overlay_lays_a_drawing_over_any_frame_as_drawing_it_would() -> None:
+    """A shaded box with outlined text, drawn once over black and white, then laid over a gradient."""
+
+    def draw(frame: np.ndarray) -> None:
+        shade(frame, 10, 8, 90, 40)
+        draw_text(frame, "Left 3.2°", (14, 30), 14, SIDE_BGR["left"])
+
+    frame = np.tile(np.linspace(0, 255, 120).astype(np.uint8)[None, :, None], (60, 1, 3))
+    drawn = frame.copy()
+    draw(drawn)
+    overlay = Overlay.of(draw, frame.shape)
+    laid = overlay.lay_over(frame.copy())
+    assert np.abs(laid.astype(int) - drawn).max() <= 4  # rounding of the shade and the ink's blend
+    assert (overlay.x0_px, overlay.y0_px) == (10, 8) and overlay.ink.shape[:2] == (32, 80)
+    outside = np.ones(frame.shape[:2], bool)
+    outside[8:40, 10:90] = False
+    np.testing.assert_array_equal(laid[outside], frame[outside])
 
 
 def test_gait_strip_shows_stance_bars_and_playhead(rear: tuple[PoseTrack, Steps]) -> None:

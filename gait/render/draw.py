@@ -7,6 +7,7 @@ the same share of the picture on a phone and on a laptop. Side colours are the r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -128,6 +129,42 @@ def shade(frame: np.ndarray, x0: int, y0: int, x1: int, y1: int, keep: float = 0
         frame[y0:y1, x0:x1] = cv2.convertScaleAbs(frame[y0:y1, x0:x1], alpha=keep)
 
 
+@dataclass(frozen=True)
+class Overlay:
+    """A drawing that is the same on every frame it is on, made once and laid over each frame.
+
+    Shading scales the pixel underneath and anti-aliased ink blends with it, so every pixel of such
+    a drawing is ``ink + keep * frame``: drawing it once over black and once over white gives both.
+    Laying it over a frame then costs two passes over its box, not the text drawn again.
+    ``ink`` and ``keep`` (255 = the frame shows through unchanged) are (height, width, 3) uint8.
+    """
+
+    x0_px: int
+    y0_px: int
+    ink: np.ndarray
+    keep: np.ndarray
+
+    @classmethod
+    def of(cls, draw: Callable[[np.ndarray], object], frame_shape: tuple[int, ...]) -> Overlay:
+        """The overlay of ``draw(frame)`` (which draws in place) on frames of ``frame_shape``."""
+        black, white = np.zeros(frame_shape, np.uint8), np.full(frame_shape, 255, np.uint8)
+        draw(black)
+        draw(white)
+        rows, cols = np.nonzero(((black != 0) | (white != 255)).any(axis=2))
+        if not rows.size:
+            return cls(0, 0, black[:0, :0], white[:0, :0])
+        box = np.s_[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+        return cls(int(cols.min()), int(rows.min()), black[box].copy(), cv2.subtract(white[box], black[box]))
+
+    def lay_over(self, frame: np.ndarray) -> np.ndarray:
+        """Lay the overlay over ``frame`` (in place) and return it."""
+        height, width = self.ink.shape[:2]
+        roi = frame[self.y0_px : self.y0_px + height, self.x0_px : self.x0_px + width]
+        cv2.multiply(roi, self.keep, dst=roi, scale=1 / 255)
+        cv2.add(roi, self.ink, dst=roi)
+        return frame
+
+
 def dashed_line(
     frame: np.ndarray,
     p0: np.ndarray,
@@ -141,10 +178,10 @@ def dashed_line(
     n_dashes = max(1, int(length // (2 * dash_px)))
     starts = np.linspace(0.0, 1.0, n_dashes, endpoint=False)
     ends = starts + 0.5 / n_dashes
-    a = np.rint(p0 + np.outer(starts, p1 - p0)).astype(int)
-    b = np.rint(p0 + np.outer(ends, p1 - p0)).astype(int)
-    for (ax, ay), (bx, by) in zip(a, b, strict=True):
-        cv2.line(frame, (int(ax), int(ay)), (int(bx), int(by)), colour, thickness, cv2.LINE_AA)
+    a = np.rint(p0 + np.outer(starts, p1 - p0))
+    b = np.rint(p0 + np.outer(ends, p1 - p0))
+    dashes = np.stack([a, b], axis=1).astype(np.int32)  # (dashes, 2 ends, xy): one call draws them all
+    cv2.polylines(frame, list(dashes), False, colour, thickness, cv2.LINE_AA)
 
 
 def pt(xy: np.ndarray) -> tuple[int, int]:

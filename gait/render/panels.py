@@ -11,7 +11,7 @@ import numpy as np
 from gait.analysis import Analysis, Steps, view_family
 from gait.metrics.catalogue import CADENCE_KEY
 from gait.present import SIDES
-from gait.render.draw import GREY, SIDE_BGR, WHITE, Scale, draw_text, ix, shade, text_width
+from gait.render.draw import GREY, SIDE_BGR, WHITE, Overlay, Scale, draw_text, ix, shade, text_width
 from gait.thresholds import UNVALIDATED
 from gait.track import PoseTrack
 
@@ -129,10 +129,16 @@ class HudAnnotator:
                 label += " (unvalidated)"  # shown, not judged: docs/validation.md
             texts = [m.shown(short=True) if m is not None and m.measurable else "-" for m in summaries]
             self.rows.append((label, texts[0], texts[1]))
+        self._overlays: dict[tuple[int, ...], Overlay] = {}
 
     def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
         if not 0 <= frame_index < self.n_frames:
             return frame_bgr
+        if frame_bgr.shape not in self._overlays:  # the same on every frame: drawn once
+            self._overlays[frame_bgr.shape] = Overlay.of(self._draw, frame_bgr.shape)
+        return self._overlays[frame_bgr.shape].lay_over(frame_bgr)
+
+    def _draw(self, frame_bgr: np.ndarray) -> np.ndarray:
         s = Scale.of(frame_bgr)
         text_h, line_h, pad = s.px(17), s.px(34), s.px(14)
         label_w = max([text_width("Cadence", text_h)] + [text_width(r[0], text_h) for r in self.rows])
