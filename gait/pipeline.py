@@ -31,12 +31,10 @@ from gait.views import classify_view
 TILT_SAMPLE_FRAMES = 8
 #: The track's ``meta`` key of the camera tilt its pose pass measured (a TiltEstimate's fields, or None).
 TILT_META = "camera_tilt"
-#: The annotated video's longer side at most (px; ``--max-height`` caps it further). The render pass
-#: decodes the clip a second time, then scales, draws and encodes every frame; at 960 px it takes 23%
-#: less CPU than at 1280 px (the pose model's size), which a 1080x1920 clip would cost 2.3 times over.
-#: Lines, rings and text scale with the frame and stay sharp at 540x960; the picture under them is
-#: softer when shown full screen on a large display.
-VIDEO_MAX_SIDE_PX = 960
+#: The annotated video's longer side at most (px; ``--max-height`` caps it further): the size the pose
+#: model read the frames at. A 1080x1920 video costs 2.3 times as much to draw and encode as a
+#: 720x1280 one, more than pose inference itself on a 2-core machine.
+VIDEO_MAX_SIDE_PX = DEFAULT_MAX_SIDE_PX
 #: Name of the annotated video (and its slow-motion copy) in the output folder.
 ANNOTATED_VIDEO = "annotated.mp4"
 SLOW_VIDEO = "annotated_slow.mp4"
