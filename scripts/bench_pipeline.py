@@ -126,7 +126,7 @@ def bench_clip(clip: Path, args: argparse.Namespace, backend: str) -> dict[str, 
         assert result.from_cache
     return {
         "clip": clip.name,
-        "backend": backend + ("+mirror" if args.symmetric else ""),
+        "backend": backend + {True: "+mirror", False: "+once", None: ""}[args.symmetric],
         "frames": n_frames,
         "decode_fps": round(n_frames / decode_s, 1),
         "pose_fps": round(n_frames / pose_s, 1),
@@ -183,7 +183,12 @@ def main() -> None:
     parser.add_argument("clips", nargs="*", type=Path, default=[DEFAULT_CLIP])
     parser.add_argument("--model", default="full")
     parser.add_argument("--backend", action="append", choices=("mediapipe", "onnx"))
-    parser.add_argument("--symmetric", action="store_true", help="mirror pairs: the second pass is pose")
+    parser.add_argument(
+        "--symmetric",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="read every frame mirrored too (--no-symmetric: never); default: gait's (rear and front views)",
+    )
     parser.add_argument("--frames", type=int, default=None, help="only the first N frames of each clip")
     parser.add_argument("--json", action="store_true", help="print the table as JSON")
     parser.add_argument("--onnx-batches", default=None, help="e.g. 1,8,32: onnx pose side by side")
