@@ -277,6 +277,7 @@ def batch(
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
     person: PersonOpt = None,
+    symmetric: SymmetricOpt = None,
 ) -> None:
     """Analyse many clips, one sub-folder of OUT each, plus OUT/batch.csv and OUT/index.html.
 
@@ -292,6 +293,7 @@ def batch(
         write_video=not no_video,
         cache_dir=cache_folder(no_cache, cache_dir),
         person=person,
+        symmetric=symmetric,
     )
     try:
         plan = plan_batch(inputs, out)

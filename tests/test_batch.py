@@ -396,3 +396,25 @@ def test_an_existing_scheduler_gives_the_same_rows(bad_clips: list[Path], tmp_pa
     assert remote.exit_code == local.exit_code == 1
     assert (tmp_path / "remote" / BATCH_CSV).read_text() == (tmp_path / "local" / BATCH_CSV).read_text()
     assert not leftovers(tmp_path / "remote")
+
+
+@pytest.mark.parametrize(
+    ("flag", "expected"), [([], None), (["--no-symmetric"], False), (["--symmetric"], True)]
+)
+def test_batch_passes_the_mirror_setting_on(
+    flag: list[str], expected: bool | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``gait batch`` reads rear and front clips mirrored too by default, like ``analyse``."""
+    import gait.batch
+
+    seen: list[AnalyseOptions] = []
+
+    def stop(*args: object, **kwargs: object) -> None:
+        seen.extend(a for a in (*args, *kwargs.values()) if isinstance(a, AnalyseOptions))
+        raise SystemExit(0)
+
+    monkeypatch.setattr(gait.batch, "analyse_batch", stop)
+    clip = tmp_path / "a.mp4"
+    clip.write_bytes(b"not read")
+    CliRunner().invoke(app, ["batch", str(clip), "--out", str(tmp_path / "out"), *flag])
+    assert [o.symmetric for o in seen] == [expected]
