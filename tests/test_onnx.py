@@ -209,9 +209,9 @@ def test_cli_refuses_an_unknown_backend() -> None:
 def test_cache_keeps_the_backends_apart(tmp_path: Path) -> None:
     clip = excerpt(BENCH / "rear_roll3_30fps.mp4", tmp_path / "short.mp4", stop=20)
     cache_dir = tmp_path / "cache"
-    first = pipeline.pose_track(clip, "full", cache_dir, backend="onnx")
-    again = pipeline.pose_track(clip, "full", cache_dir, backend="onnx")
-    other = pipeline.pose_track(clip, "full", cache_dir, backend="mediapipe")
+    first = pipeline.pose_track(clip, "full", cache_dir, symmetric=False, backend="onnx")
+    again = pipeline.pose_track(clip, "full", cache_dir, symmetric=False, backend="onnx")
+    other = pipeline.pose_track(clip, "full", cache_dir, symmetric=False, backend="mediapipe")
     assert (first.from_cache, again.from_cache, other.from_cache) == (False, True, False)
     assert first.track.meta["backend"] == "onnx" and other.track.meta["backend"] == "mediapipe"
     assert len(list(cache_dir.glob("*.npz"))) == 2
