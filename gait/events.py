@@ -399,7 +399,7 @@ def detect_frontal_events(
     max_step_time_s: float = 1.0,
     expected_step_s: float = float("nan"),
 ) -> StepEvents:
-    """Stance and midstance of each step in a rear, front (or oblique) view (``view``).$
+    """Stance and midstance of each step in a rear, front (or oblique) view (``view``).
 
     The stance leg is the one whose foot is lower in the image (with hysteresis);
     midstance is the lowest point of the mid-hip while it is. Contact is where that foot
