@@ -2,7 +2,7 @@
 not assertions: on a shared machine compare the ratios within one run, not the absolute times).
 
     PYTHONPATH=. python scripts/bench_pipeline.py CLIP... [--model full|heavy] [--backend mediapipe|onnx]
-                                     [--symmetric] [--frames N] [--json] [--onnx-batches 1,8,32]
+                                     [--[no-]symmetric] [--frames N] [--json] [--onnx-batches 1,8,32]
 
 (``PYTHONPATH=.`` so that the checkout's gait is measured, not the installed one.)
 
