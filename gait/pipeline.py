@@ -24,7 +24,7 @@ from gait.report import write_reports
 from gait.tilt import TiltEstimate, estimate_tilt
 from gait.track import LANDMARK_NAMES, PoseTrack
 from gait.video import Frame, VideoInfo, frames_at, iter_frames, iter_frames_sized, probe
-from gait.video_out import H264Writer, output_size
+from gait.video_out import H264Writer, output_size, to_yuv420
 from gait.views import classify_view
 
 #: Frames sampled across the clip to estimate the camera tilt.
@@ -316,8 +316,8 @@ def annotated_outputs(
 
     A second decoding pass over the clip: drawing needs the whole clip's events and medians. Frames
     are decoded at the video's size and drawn on there (the drawing scales with the frame), so
-    neither drawing nor encoding pays for pixels the video does not keep. Decoding, drawing and
-    encoding (on this thread) overlap (:mod:`gait.stream`).
+    neither drawing nor encoding pays for pixels the video does not keep. Decoding, drawing (with
+    the conversion to the encoder's YUV) and encoding (on this thread) overlap (:mod:`gait.stream`).
     """
     assert analysis.track is not None
     worst = analysis.worst_step
@@ -334,8 +334,9 @@ def annotated_outputs(
     track = scaled_track(analysis.track, size_px)
     annotate = Annotator(analysis, track, blur_faces=options.blur_faces).annotate
 
-    def draw(frame: Frame) -> tuple[int, np.ndarray]:  # on the drawing thread
-        return frame.index, annotate(frame.bgr, frame.index)
+    def draw(frame: Frame) -> tuple[int, np.ndarray, np.ndarray]:  # on the drawing thread
+        bgr = annotate(frame.bgr, frame.index)
+        return frame.index, bgr, to_yuv420(bgr)
 
     still = None
     with contextlib.ExitStack() as stack:
@@ -348,11 +349,11 @@ def annotated_outputs(
             contextlib.closing(stream.prefetch(iter_frames_sized(video, info, size_px)))
         )
         drawn = stack.enter_context(contextlib.closing(stream.stage(draw, decoded)))
-        for index, bgr in drawn:  # encoded here, on this thread
+        for index, bgr, yuv420 in drawn:  # encoded here, on this thread
             if worst and index == worst.frame:
                 still = crop_to_runner(bgr, track, index)
             for writer in writers:
-                writer.write(bgr)
+                writer.write_yuv420(yuv420)
     return still
 
 

@@ -172,8 +172,8 @@ def test_ctrl_c_mid_analysis_leaves_no_thread_and_no_output(
             raise KeyboardInterrupt
 
     if where == "render":
-        write = H264Writer.write
-        monkeypatch.setattr(H264Writer, "write", lambda self, bgr: (interrupt(), write(self, bgr)))
+        write = H264Writer.write_yuv420
+        monkeypatch.setattr(H264Writer, "write_yuv420", lambda self, yuv: (interrupt(), write(self, yuv)))
     out = tmp_path / "out"
     options = AnalyseOptions(cache_dir=pose_cache_dir if where == "render" else None)
     with pytest.raises(KeyboardInterrupt):

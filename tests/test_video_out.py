@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gait.errors import VideoError
-from gait.video_out import H264Writer, fps_to_rational, output_size
+from gait.video_out import H264Writer, fps_to_rational, output_size, to_yuv420
 
 
 def _frames(n: int, width: int = 96, height: int = 64) -> list[np.ndarray]:
@@ -81,3 +81,25 @@ def test_fps_to_rational() -> None:
     assert fps_to_rational(25.0) == 25
     with pytest.raises(ValueError):
         fps_to_rational(0)
+
+
+@pytest.mark.parametrize("bgr", [(40, 40, 40), (0, 128, 255), (200, 30, 90), (255, 255, 255)])
+def test_colours_survive_the_yuv_conversion(tmp_path: Path, bgr: tuple[int, int, int]) -> None:
+    """Flat frames come back (decoded by FFmpeg) in the colour written, whether the writer converts a
+    BGR frame or is handed the drawing thread's YUV 4:2:0 (the annotated video's path)."""
+    frame = np.full((64, 96, 3), bgr, np.uint8)
+    for name, write in (("bgr", H264Writer.write), ("yuv", lambda w, f: w.write_yuv420(to_yuv420(f)))):
+        path = tmp_path / f"{name}.mp4"
+        with H264Writer(path, 30, (96, 64), crf=0) as writer:
+            write(writer, frame)
+        with av.open(str(path)) as container:
+            back = next(container.decode(video=0)).to_ndarray(format="bgr24")
+        assert np.abs(back.astype(int) - bgr).max() <= 3, name
+
+
+def test_yuv420_frames_of_the_wrong_shape_are_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="96x64"), H264Writer(tmp_path / "o.mp4", 30, (96, 64)) as writer:
+        writer.write_yuv420(np.zeros((64, 96), np.uint8))  # a grey frame, not Y, U and V planes
+    with pytest.raises(ValueError, match="96x64"), H264Writer(tmp_path / "o.mp4", 30, (96, 64), 32) as writer:
+        writer.write_yuv420(to_yuv420(np.zeros((64, 96, 3), np.uint8)))  # the writer scales: BGR only
+    assert list(tmp_path.iterdir()) == []
