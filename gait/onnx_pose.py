@@ -221,7 +221,7 @@ class OnnxPoseEstimator:
             size_px = (image.shape[1], image.shape[0])
             pending.append(image)
             times.append(frame.time_s)
-            cut_finder.add(frame.bgr)
+            cut_finder.add(frame.thumbnail)
             if on_frame is not None:
                 on_frame(frame.index)
             while len(pending) >= batch:

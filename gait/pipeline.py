@@ -92,7 +92,7 @@ def pose_track(
 
         def model_input(frame: Frame) -> Frame:  # on the decoding thread
             small = tilt_frames.keep(frame).downscaled(max_side_px)
-            return small.mirrored() if mirror else small
+            return (small.mirrored() if mirror else small).for_pose()
 
         with contextlib.closing(stream.stage(model_input, iter_frames(video, info))) as frames:
             track = extract_track(

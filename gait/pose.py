@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
-import cv2
 import mediapipe as mp
 import numpy as np
 from mediapipe.tasks.python import BaseOptions, vision
@@ -86,17 +85,14 @@ class PoseEstimator:
         with _quiet_stderr():
             self._landmarker.close()
 
-    def detect(self, bgr: np.ndarray, time_s: float) -> np.ndarray:
-        """Landmarks of the person in one BGR frame, as a (33, 7) array; all NaN when nobody is found.
+    def detect(self, frame: Frame) -> np.ndarray:
+        """Landmarks of the person in one frame, as a (33, 7) array; all NaN when nobody is found.
 
         With ``num_poses`` > 1 (IMAGE mode: every frame read afresh, see gait.person), a
         (num_poses, 33, 7) array, NaN-padded.
         """
-        scale = self.max_side_px / max(bgr.shape[:2])
-        if scale < 1:
-            bgr = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-        time_ms = max(round(time_s * 1000), self._last_ms + 1)
+        rgb = frame.downscaled(self.max_side_px).rgb
+        time_ms = max(round(frame.time_s * 1000), self._last_ms + 1)
         self._last_ms = time_ms
         self.calls += 1
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
@@ -146,9 +142,9 @@ class SymmetricEstimator:
         self._plain.__exit__(*exc)
         self._mirrored.__exit__(*exc)
 
-    def detect(self, bgr: np.ndarray, time_s: float) -> np.ndarray:
-        plain = self._plain.detect(bgr, time_s)
-        flipped = self._mirrored.detect(np.ascontiguousarray(bgr[:, ::-1]), time_s)[MIRROR_INDEX]
+    def detect(self, frame: Frame) -> np.ndarray:
+        plain = self._plain.detect(frame)
+        flipped = self._mirrored.detect(frame.mirrored())[MIRROR_INDEX]
         flipped[:, 0] = 1.0 - flipped[:, 0]  # normalised x
         flipped[:, 4] = -flipped[:, 4]  # world x (m)
         return average_with_mirror(plain, flipped)
@@ -206,9 +202,9 @@ def detect_frames(
     rows, times = [], []
     cuts = shots.CutFinder()
     for frame in frames:
-        rows.append(estimator.detect(frame.bgr, frame.time_s))
+        rows.append(estimator.detect(frame))
         times.append(frame.time_s)
-        cuts.add(frame.bgr)
+        cuts.add(frame.thumbnail)
         if on_frame is not None:
             on_frame(frame.index)
     return np.stack(rows), np.asarray(times), cuts.cut_frames()
@@ -299,7 +295,7 @@ def scan_for_people(
     with PoseEstimator(model, max_side_px, person.MAX_PEOPLE) as estimator:
         for frame in frames:
             if frame.index in picks:
-                poses = estimator.detect(frame.bgr, frame.time_s)
+                poses = estimator.detect(frame)
                 size = (frame.bgr.shape[1], frame.bgr.shape[0])
                 if person.people_seen(person.boxes_px(poses[None], size)) >= 2:
                     raise SeveralPeople(frame.index)

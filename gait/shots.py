@@ -46,8 +46,9 @@ class CutFinder:
         self._previous: np.ndarray | None = None
         self._changes: list[float] = []
 
-    def add(self, bgr: np.ndarray) -> None:
-        current = thumbnail(bgr)
+    def add(self, thumb: np.ndarray) -> None:
+        """The next frame's :func:`thumbnail`."""
+        current = thumb
         self._changes.append(change(self._previous, current))
         self._previous = current
 

@@ -13,12 +13,14 @@ import os
 import tempfile
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import av
 import cv2
 import numpy as np
 
+from gait import shots
 from gait.errors import VideoError
 
 #: Demuxers that open single pictures; a still image is not a clip.
@@ -81,6 +83,22 @@ class Frame:
             return self
         small = cv2.resize(self.bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         return Frame(self.index, self.time_s, small)
+
+    @cached_property
+    def rgb(self) -> np.ndarray:
+        """The frame in the RGB order the pose models read, converted once."""
+        return cv2.cvtColor(self.bgr, cv2.COLOR_BGR2RGB)
+
+    @cached_property
+    def thumbnail(self) -> np.ndarray:
+        """The tiny grey thumbnail hard cuts are found from (:func:`gait.shots.thumbnail`), made once."""
+        return shots.thumbnail(self.bgr)
+
+    def for_pose(self) -> Frame:
+        """This frame with :attr:`rgb` and :attr:`thumbnail` made now, on the calling thread: the
+        decoding thread calls it, so the inference loop does not wait for them."""
+        _ = self.rgb, self.thumbnail
+        return self
 
     def mirrored(self) -> Frame:
         """This frame flipped left to right."""

@@ -2,7 +2,8 @@
 not assertions: on a shared machine compare the ratios within one run, not the absolute times).
 
     PYTHONPATH=. python scripts/bench_pipeline.py CLIP... [--model full|heavy] [--backend mediapipe|onnx]
-                                     [--[no-]symmetric] [--frames N] [--json] [--onnx-batches 1,8,32]
+                                     [--[no-]symmetric] [--frames N] [--repeat N] [--json]
+                                     [--onnx-batches 1,8,32]
 
 (``PYTHONPATH=.`` so that the checkout's gait is measured, not the installed one.)
 
@@ -18,8 +19,10 @@ Per clip, in this order:
 
 ``e2e_over_pose`` is the end-to-end time over the pose time; ``e2e_over_naive`` the end-to-end speed
 over the naive loop's. ``--frames N`` first re-encodes the clip's first N frames (libx264, CRF 12)
-into a temporary file, so every stage sees the same short clip. ``--json`` prints
-``{"clips": [{"clip", "backend", "frames", "decode_fps", "pose_fps", "naive_fps", "e2e_fps",
+into a temporary file, so every stage sees the same short clip. ``--repeat N`` runs pose, the naive
+loop and both ``e2e`` runs N times in turn and prints medians (the ratios: medians of each round's;
+pose alone varies by 5-10% from one run to the next on this machine). ``--json`` prints
+``{"clips": [{"clip", "backend", "frames", "repeats", "decode_fps", "pose_fps", "naive_fps", "e2e_fps",
 "cached_e2e_s", "e2e_over_pose", "e2e_over_naive", "peak_rss_mb"}]}``.
 
 ``--onnx-batches`` adds the onnx backend's tracker at each batch size and with mirror pairs,
@@ -33,6 +36,7 @@ import contextlib
 import itertools
 import json
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -111,9 +115,37 @@ def naive_loop(clip: Path, model: str, out: Path) -> int:
 
 
 def bench_clip(clip: Path, args: argparse.Namespace, backend: str) -> dict[str, Any]:
-    """One row of the table: every stage of one clip, one after the other."""
+    """One row of the table: every stage of one clip, one after the other, ``--repeat`` times; each
+    figure is the median over the rounds, each ratio the median of the rounds' own ratios (the two
+    times of a ratio are then minutes apart at most, not a whole run)."""
     info = probe(clip)
     n_frames, decode_s = timed(lambda: sum(1 for _ in iter_frames(clip, info)))
+    rounds = [bench_round(clip, args, backend, n_frames) for _ in range(args.repeat)]
+    return {
+        "clip": clip.name,
+        "backend": backend + {True: "+mirror", False: "+once", None: ""}[args.symmetric],
+        "frames": n_frames,
+        "repeats": args.repeat,
+        "decode_fps": round(n_frames / decode_s, 1),
+        **{key: round(statistics.median(r[key] for r in rounds), digits) for key, digits in ROUNDING.items()},
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+#: The figures of one round and the digits they are printed with.
+ROUNDING = {
+    "pose_fps": 1,
+    "naive_fps": 1,
+    "e2e_fps": 1,
+    "cached_e2e_s": 2,
+    "cached_over_e2e": 3,
+    "e2e_over_pose": 3,
+    "e2e_over_naive": 3,
+}
+
+
+def bench_round(clip: Path, args: argparse.Namespace, backend: str, n_frames: int) -> dict[str, float]:
+    """Pose alone, the naive loop, ``analyse`` with a fresh cache and again from it: times and ratios."""
     _, pose_s = timed(pipeline.pose_track, clip, args.model, None, symmetric=args.symmetric, backend=backend)
     with tempfile.TemporaryDirectory(prefix="gait-bench-") as folder:
         naive_frames, naive_s = timed(naive_loop, clip, args.model, Path(folder) / "naive.mp4")
@@ -125,18 +157,13 @@ def bench_clip(clip: Path, args: argparse.Namespace, backend: str) -> dict[str, 
         result, cached_s = timed(pipeline.analyse_video, clip, Path(folder) / "again", options)
         assert result.from_cache
     return {
-        "clip": clip.name,
-        "backend": backend + {True: "+mirror", False: "+once", None: ""}[args.symmetric],
-        "frames": n_frames,
-        "decode_fps": round(n_frames / decode_s, 1),
-        "pose_fps": round(n_frames / pose_s, 1),
-        "naive_fps": round(n_frames / naive_s, 1),
-        "e2e_fps": round(n_frames / e2e_s, 1),
-        "cached_e2e_s": round(cached_s, 2),
-        "cached_over_e2e": round(cached_s / e2e_s, 3),
-        "e2e_over_pose": round(e2e_s / pose_s, 3),
-        "e2e_over_naive": round(naive_s / e2e_s, 3),
-        "peak_rss_mb": round(peak_rss_mb()),
+        "pose_fps": n_frames / pose_s,
+        "naive_fps": n_frames / naive_s,
+        "e2e_fps": n_frames / e2e_s,
+        "cached_e2e_s": cached_s,
+        "cached_over_e2e": cached_s / e2e_s,
+        "e2e_over_pose": e2e_s / pose_s,
+        "e2e_over_naive": naive_s / e2e_s,
     }
 
 
@@ -171,7 +198,7 @@ RATIOS = ("e2e_over_pose", "e2e_over_naive", "peak_rss_mb")
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
-    head = ("clip", "backend", "frames", *COLUMNS, *RATIOS)
+    head = ("clip", "backend", "frames", "repeats", *COLUMNS, *RATIOS)
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for row in rows:
@@ -190,6 +217,7 @@ def main() -> None:
         help="read every frame mirrored too (--no-symmetric: never); default: gait's (rear and front views)",
     )
     parser.add_argument("--frames", type=int, default=None, help="only the first N frames of each clip")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds per clip; medians are printed")
     parser.add_argument("--json", action="store_true", help="print the table as JSON")
     parser.add_argument("--onnx-batches", default=None, help="e.g. 1,8,32: onnx pose side by side")
     parser.add_argument("--threads", type=int, default=None, help="onnxruntime CPU threads")

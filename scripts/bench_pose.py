@@ -39,7 +39,7 @@ def main() -> None:
     with PoseEstimator(resolve_model(args.model)) as estimator:
         started = time.perf_counter()
         for frame in itertools.islice(iter_frames(args.video, info), args.frames):
-            estimator.detect(frame.bgr, frame.time_s)
+            estimator.detect(frame)
         pose_s = time.perf_counter() - started
     print(f"decode+pose : {n / pose_s:7.1f} frames/s ({1000 * pose_s / n:.1f} ms/frame, model {args.model})")
     print(f"pose alone  : {1000 * (pose_s - decode_s) / n:7.1f} ms/frame")

@@ -15,7 +15,7 @@ from gait.cli import app
 from gait.errors import NoPersonError
 from gait.pose import PoseEstimator, average_with_mirror
 from gait.track import LANDMARK_INDEX, MIRROR_INDEX, PoseTrack
-from gait.video import iter_frames
+from gait.video import Frame, iter_frames
 from tests.conftest import SAMPLE_CLIP, excerpt, real_clip, write_clip
 
 #: Single-runner treadmill clips with the whole body in frame.
@@ -51,10 +51,10 @@ def count_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     original = PoseEstimator.detect
 
-    def counting(self: PoseEstimator, bgr: np.ndarray, time_s: float) -> np.ndarray:
+    def counting(self: PoseEstimator, frame: Frame) -> np.ndarray:
         if self.num_poses == 1:  # not the scan for a second person (gait.person), a few frames
             calls.append(1)
-        return original(self, bgr, time_s)
+        return original(self, frame)
 
     monkeypatch.setattr(PoseEstimator, "detect", counting)
     return calls
