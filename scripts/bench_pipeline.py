@@ -104,7 +104,7 @@ def naive_loop(clip: Path, model: str, out: Path) -> int:
             for landmarks in result.pose_landmarks:
                 drawing_utils.draw_landmarks(bgr, landmarks, vision.PoseLandmarksConnections.POSE_LANDMARKS)
             if writer is None:
-                fourcc = cv2.VideoWriter_fourcc(*"mp4v")
+                fourcc = cv2.VideoWriter.fourcc(*"mp4v")
                 writer = cv2.VideoWriter(str(out), fourcc, fps, (bgr.shape[1], bgr.shape[0]))
             writer.write(bgr)
             n += 1
