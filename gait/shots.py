@@ -48,9 +48,8 @@ class CutFinder:
 
     def add(self, thumb: np.ndarray) -> None:
         """The next frame's :func:`thumbnail`."""
-        current = thumb
-        self._changes.append(change(self._previous, current))
-        self._previous = current
+        self._changes.append(change(self._previous, thumb))
+        self._previous = thumb
 
     def cut_frames(self) -> list[int]:
         return cut_frames(np.asarray(self._changes))

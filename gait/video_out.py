@@ -170,7 +170,7 @@ class H264Writer:
 
     def _encode(self, frame: av.VideoFrame) -> None:
         if self._container is None or self._stream is None:
-            raise RuntimeError("H264Writer.write called outside its with-block")
+            raise RuntimeError("H264Writer used outside its with-block")
         frame.pts = self.n_written
         self._container.mux(self._stream.encode(frame))
         self.n_written += 1
