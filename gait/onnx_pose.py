@@ -28,7 +28,6 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from gait import shots
@@ -146,12 +145,10 @@ class OnnxPoseEstimator:
 
     # --- the two networks --------------------------------------------------------------------------
 
-    def working_image(self, bgr: np.ndarray) -> np.ndarray:
-        """The frame as the networks see it: downscaled to ``max_side_px``, RGB."""
-        scale = self.max_side_px / max(bgr.shape[:2])
-        if scale < 1:
-            bgr = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    def working_image(self, frame: Frame) -> np.ndarray:
+        """The frame as the networks see it: downscaled to ``max_side_px``, RGB (as MediaPipe's is;
+        made on the decoding thread when the pose pass prepared it, :meth:`Frame.for_pose`)."""
+        return frame.downscaled(self.max_side_px).rgb
 
     def detect_region(self, rgb: np.ndarray) -> Region | None:
         """The person region the detector finds in the whole image, or None."""
@@ -217,7 +214,7 @@ class OnnxPoseEstimator:
         cut_finder = shots.CutFinder()
         size_px = (0, 0)
         for frame in frames:
-            image = self.working_image(frame.bgr)
+            image = self.working_image(frame)
             size_px = (image.shape[1], image.shape[0])
             pending.append(image)
             times.append(frame.time_s)

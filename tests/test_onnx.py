@@ -177,7 +177,7 @@ def test_backends_have_distinct_model_checksums_and_bad_names_fail() -> None:
 def test_a_batch_gives_what_each_crop_gives_alone() -> None:
     estimator = ox.OnnxPoseEstimator("full", threads=1)
     frames = list(itertools.islice(iter_frames(BENCH / "rear_roll3_30fps.mp4"), 0, 30, 10))
-    images = [estimator.working_image(f.bgr) for f in frames]
+    images = [estimator.working_image(f) for f in frames]
     region = estimator.detect_region(images[0])
     assert region is not None
     together = estimator.landmarks(images, region).detections
@@ -188,7 +188,7 @@ def test_a_batch_gives_what_each_crop_gives_alone() -> None:
 def test_mirrored_crops_find_the_same_legs_on_the_right_sides() -> None:
     estimator = ox.OnnxPoseEstimator("full", threads=1)
     frame = next(iter_frames(BENCH / "rear_roll3_30fps.mp4"))
-    image = estimator.working_image(frame.bgr)
+    image = estimator.working_image(frame)
     region = estimator.detect_region(image)
     assert region is not None
     result = estimator.landmarks([image], region, mirror=True)
@@ -307,7 +307,7 @@ def test_onnx_matches_mediapipe_stage_by_stage_on_a_real_side_clip() -> None:
     distances = []
     with vision.PoseLandmarker.create_from_options(options) as landmarker:
         for frame in itertools.islice(iter_frames(clip, info), 0, 120, 10):
-            image = estimator.working_image(frame.bgr)
+            image = estimator.working_image(frame)
             found = landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=image))
             mp_xy = np.array([(p.x, p.y) for p in found.pose_landmarks[0]])
             region = estimator.detect_region(image)
