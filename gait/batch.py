@@ -369,7 +369,15 @@ def _run_on_dask(
         client = stack.enter_context(Client(target))
         futures = {
             client.submit(
-                analyse_one, i.video, i.out_dir, options, running, None, i.digest, settings, pure=False
+                analyse_on_worker,
+                verbose,
+                i.video,
+                i.out_dir,
+                options,
+                running,
+                i.digest,
+                settings,
+                pure=False,
             ): i
             for i in items
         }
@@ -385,6 +393,23 @@ def _run_on_dask(
             running.unlink(missing_ok=True)
             client.cancel(list(futures))
             raise
+
+
+def analyse_on_worker(
+    verbose: bool,
+    video: Path,
+    out_dir: Path,
+    options: AnalyseOptions,
+    running: Path,
+    digest: str | None,
+    settings: dict[str, object],
+) -> ClipOutcome:
+    """``analyse_one`` on a Dask worker, with the log levels ``--verbose`` asked for: a worker is its
+    own process (on a cluster, its own machine), so the client's settings do not reach it otherwise."""
+    from gait.console import set_verbose
+
+    set_verbose(verbose)
+    return analyse_one(video, out_dir, options, running, None, digest, settings)
 
 
 def worker_env(workers: int) -> dict[str, str]:

@@ -29,6 +29,7 @@ from gait.console import (
     metrics_table,
     not_measurable_lines,
     quiet_native_stderr,
+    set_verbose,
     silence_stderr,
     verbose_logs,
 )
@@ -425,14 +426,11 @@ def main(
     ] = False,
 ) -> None:
     """gait turns a phone video of a run into measurements and advice."""
-    ctx.meta["gait.verbose"] = verbose
+    ctx.call_on_close(set_verbose(verbose))
     handler = ConsoleHandler()
     gait_log = logging.getLogger("gait")
     gait_log.addHandler(handler)
-    gait_log.setLevel(logging.DEBUG if verbose else logging.WARNING)
     gait_log.propagate = False
     ctx.call_on_close(lambda: gait_log.removeHandler(handler))
-    for name in ("distributed", "dask", "absl"):
-        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.ERROR)
     if not verbose:
         ctx.with_resource(quiet_native_stderr())

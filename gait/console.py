@@ -8,10 +8,10 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -193,10 +193,28 @@ class ConsoleHandler(logging.Handler):
         console.print(f"[yellow]{level}:[/] {escape(record.getMessage())}")
 
 
+#: Whether ``--verbose`` was given to the running command: set by the CLI's callback, read by the
+#: commands that pass it on (a batch hands it to its Dask workers). Not click's context: typer carries
+#: its own click since 0.29, so gait's code never needs to know which one.
+_VERBOSE: ContextVar[bool] = ContextVar("gait.verbose", default=False)
+
+#: Libraries whose log lines ``--verbose`` shows and gait otherwise keeps to errors.
+LIBRARY_LOGGERS = ("distributed", "dask", "absl")
+
+
 def verbose_logs() -> bool:
     """True when ``--verbose`` was given to this command."""
-    ctx = click.get_current_context(silent=True)
-    return bool(ctx and ctx.find_root().meta.get("gait.verbose"))
+    return _VERBOSE.get()
+
+
+def set_verbose(verbose: bool) -> Callable[[], None]:
+    """Record ``--verbose`` and set gait's and the libraries' log levels to match, in this process (the
+    CLI, or a Dask worker before it runs a clip). Returns the function that restores the flag."""
+    token = _VERBOSE.set(verbose)
+    logging.getLogger("gait").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.ERROR)
+    return lambda: _VERBOSE.reset(token)
 
 
 def silence_stderr() -> None:
