@@ -38,6 +38,7 @@ from gait.fsutil import (
     os_error_sentence,
     sha256_file,
 )
+from gait.logs import set_verbose
 from gait.pipeline import ANNOTATED_VIDEO, SLOW_VIDEO, AnalyseOptions, analyse_video
 from gait.report.batch import BatchRow, read_row_values, write_batch_csv, write_index_html
 
@@ -406,8 +407,6 @@ def analyse_on_worker(
 ) -> ClipOutcome:
     """``analyse_one`` on a Dask worker, with the log levels ``--verbose`` asked for: a worker is its
     own process (on a cluster, its own machine), so the client's settings do not reach it otherwise."""
-    from gait.console import set_verbose
-
     set_verbose(verbose)
     return analyse_one(video, out_dir, options, running, None, digest, settings)
 

@@ -29,12 +29,11 @@ from gait.console import (
     metrics_table,
     not_measurable_lines,
     quiet_native_stderr,
-    set_verbose,
     silence_stderr,
-    verbose_logs,
 )
 from gait.errors import GaitError
 from gait.fsutil import check_output_dir, os_error_sentence
+from gait.logs import set_verbose, verbose_logs
 from gait.options import NEEDS, AnalyseOptions
 from gait.person import PersonSpec
 from gait.person import describe as describe_person

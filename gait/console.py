@@ -8,7 +8,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -191,30 +190,6 @@ class ConsoleHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         level = "warning" if record.levelno >= logging.WARNING else "info"
         console.print(f"[yellow]{level}:[/] {escape(record.getMessage())}")
-
-
-#: Whether ``--verbose`` was given to the running command: set by the CLI's callback, read by the
-#: commands that pass it on (a batch hands it to its Dask workers). Not click's context: typer carries
-#: its own click since 0.29, so gait's code never needs to know which one.
-_VERBOSE: ContextVar[bool] = ContextVar("gait.verbose", default=False)
-
-#: Libraries whose log lines ``--verbose`` shows and gait otherwise keeps to errors.
-LIBRARY_LOGGERS = ("distributed", "dask", "absl")
-
-
-def verbose_logs() -> bool:
-    """True when ``--verbose`` was given to this command."""
-    return _VERBOSE.get()
-
-
-def set_verbose(verbose: bool) -> Callable[[], None]:
-    """Record ``--verbose`` and set gait's and the libraries' log levels to match, in this process (the
-    CLI, or a Dask worker before it runs a clip). Returns the function that restores the flag."""
-    token = _VERBOSE.set(verbose)
-    logging.getLogger("gait").setLevel(logging.DEBUG if verbose else logging.WARNING)
-    for name in LIBRARY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.ERROR)
-    return lambda: _VERBOSE.reset(token)
 
 
 def silence_stderr() -> None:

@@ -7,7 +7,6 @@ runs only when tracking is lost), which needs strictly increasing timestamps.
 from __future__ import annotations
 
 import contextlib
-import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from mediapipe.tasks.python import BaseOptions, vision
 from gait import person, shots
 from gait.errors import ModelError, NoPersonError
 from gait.fsutil import sha256_file
+from gait.logs import quiet_native_chatter
 from gait.models import ResolvedModel, resolve_model
 from gait.track import LANDMARK_NAMES, MIRROR_INDEX, PoseTrack
 from gait.video import Frame, VideoInfo, iter_frames, probe
@@ -30,19 +30,6 @@ _N_COLS = 7
 MIN_CONFIDENCE = 0.5
 #: Settings that change the landmarks, recorded in the track and in the cache key.
 DEFAULT_MAX_SIDE_PX = 1280
-
-
-@contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
-    """Silence the C++ start-up chatter MediaPipe/LiteRT writes straight to file descriptor 2."""
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
 
 
 class PoseEstimator:
@@ -69,7 +56,7 @@ class PoseEstimator:
             min_tracking_confidence=MIN_CONFIDENCE,
         )
         try:
-            with _quiet_stderr():
+            with quiet_native_chatter():
                 self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"MediaPipe could not load the model {model.path.name} ({exc}).") from exc
@@ -82,7 +69,7 @@ class PoseEstimator:
         return self
 
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
-        with _quiet_stderr():
+        with quiet_native_chatter():
             self._landmarker.close()
 
     def detect(self, frame: Frame) -> np.ndarray:
@@ -96,7 +83,7 @@ class PoseEstimator:
         self._last_ms = time_ms
         self.calls += 1
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
-        with _quiet_stderr() if self.calls == 1 else contextlib.nullcontext():  # first call warns once
+        with quiet_native_chatter() if self.calls == 1 else contextlib.nullcontext():  # first call warns once
             if self.num_poses == 1:
                 result = self._landmarker.detect_for_video(image, time_ms)
             else:

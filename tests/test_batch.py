@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import signal
 import subprocess
@@ -396,6 +397,31 @@ def test_an_existing_scheduler_gives_the_same_rows(bad_clips: list[Path], tmp_pa
     assert remote.exit_code == local.exit_code == 1
     assert (tmp_path / "remote" / BATCH_CSV).read_text() == (tmp_path / "local" / BATCH_CSV).read_text()
     assert not leftovers(tmp_path / "remote")
+
+
+def test_verbose_reaches_the_dask_workers(bad_clips: list[Path], tmp_path: Path) -> None:
+    """``gait --verbose batch --scheduler ...`` sets the log levels on the worker that runs the clips
+    (its own process), and a batch without it puts them back to errors only (issue 19)."""
+    distributed = pytest.importorskip("dask.distributed")
+    from gait.logs import LIBRARY_LOGGERS
+
+    def worker_levels() -> list[int]:
+        import logging
+
+        return [logging.getLogger(name).level for name in ("gait", *LIBRARY_LOGGERS)]
+
+    with (
+        distributed.LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        seen = {}
+        for flag in ("--verbose", None):
+            args = [*([flag] if flag else []), "batch", str(bad_clips[0]), "--out", str(tmp_path / str(flag))]
+            result = CliRunner().invoke(app, [*args, "--scheduler", cluster.scheduler_address])
+            assert result.exit_code == 1, result.output  # the clip is a text file: it fails, on the worker
+            seen[flag] = next(iter(client.run(worker_levels).values()))
+    assert seen["--verbose"] == [logging.DEBUG] * 4
+    assert seen[None] == [logging.WARNING] + [logging.ERROR] * 3
 
 
 @pytest.mark.parametrize(

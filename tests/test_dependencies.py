@@ -147,4 +147,6 @@ def test_every_runtime_dependency_has_an_upper_bound_and_a_pinned_lowest_version
         assert lower and any(s.operator == "<" for s in req.specifier), f"{req} needs both bounds"
         pin = pins[normalised(req.name)]
         assert pin in req.specifier, f"{req.name}=={pin} is outside {req.specifier}"
-        assert pin.release[: len(lower[0].release)] == lower[0].release, f"{req.name}=={pin} is not the lowest"
+        assert pin.release[: len(lower[0].release)] == lower[0].release, (
+            f"{req.name}=={pin} is not the lowest"
+        )

@@ -7,6 +7,7 @@ new); every test leaves files only in its temporary folder.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import signal
@@ -25,6 +26,7 @@ from gait.batch import CANCELLED, analyse_one, distinct_clips, run_batch
 from gait.cli import app
 from gait.errors import OutputError
 from gait.fsutil import STAGING_PREFIX, staged_output
+from gait.logs import LIBRARY_LOGGERS, verbose_logs
 from gait.pipeline import AnalyseOptions
 from gait.track import PoseTrack
 
@@ -460,6 +462,28 @@ def test_cache_clear_removes_gait_files_only(cached_track: tuple[Path, PoseTrack
     assert [p.name for p in tmp_path.iterdir()] == ["mine.npz"]
 
 
-def test_verbose_is_a_global_option(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["--verbose", "cache", "clear", "--cache-dir", str(tmp_path / "none")])
+@pytest.mark.parametrize(("flag", "level"), [(["--verbose"], logging.DEBUG), ([], logging.ERROR)])
+def test_verbose_is_a_global_option_that_sets_the_library_log_levels(
+    flag: list[str], level: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under typer 0.29 click's context is not typer's, and ``--verbose`` silently did nothing (issue 19)."""
+    seen: list[bool] = []
+    real_clear = cache.clear
+    monkeypatch.setattr(cache, "clear", lambda folder: (seen.append(verbose_logs()), real_clear(folder))[1])
+    result = CliRunner().invoke(app, [*flag, "cache", "clear", "--cache-dir", str(tmp_path / "none")])
     assert result.exit_code == 0 and "Removed 0 cached pose track file(s)" in one_line(result.output)
+    assert seen == [bool(flag)]
+    assert [logging.getLogger(name).level for name in LIBRARY_LOGGERS] == [level] * len(LIBRARY_LOGGERS)
+    assert verbose_logs() is False  # the flag ends with its command
+
+
+def test_verbose_shows_mediapipes_own_log_lines(tiny_clip: Path, tmp_path: Path) -> None:
+    """The native start-up lines MediaPipe writes to the process's stderr are hidden, unless --verbose."""
+    lines = {}
+    for flag in ("--verbose", None):
+        args = [*([flag] if flag else []), "pose", str(tiny_clip), "--out", str(tmp_path / str(flag))]
+        run = run_gait(*args, "--no-cache", "--no-symmetric", cwd=tmp_path)
+        assert run.returncode == 0, run.stderr
+        stderr = run.stderr.decode(errors="replace").splitlines()
+        lines[flag] = [line for line in stderr if "LiteRT" in line or "XNNPACK" in line]
+    assert lines["--verbose"] and not lines[None]
