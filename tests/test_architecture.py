@@ -16,7 +16,15 @@ GAIT = Path(__file__).resolve().parents[1] / "gait"
 #: Stages from the bottom up; a module may import modules of its own stage or an earlier one.
 #: A name ending in ".*" covers a package and everything in it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("gait.errors", "gait.present", "gait.fsutil", "gait.thresholds", "gait.config", "gait.stream"),
+    (
+        "gait.errors",
+        "gait.present",
+        "gait.fsutil",
+        "gait.thresholds",
+        "gait.config",
+        "gait.stream",
+        "gait.logs",
+    ),
     ("gait", "gait.track", "gait.analysis", "gait.options", "gait.models", "gait.cache"),
     (
         "gait.video",
