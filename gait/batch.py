@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gait.errors import GaitError, InputError, OutputError
 from gait.fsutil import (
@@ -396,19 +397,11 @@ def _run_on_dask(
             raise
 
 
-def analyse_on_worker(
-    verbose: bool,
-    video: Path,
-    out_dir: Path,
-    options: AnalyseOptions,
-    running: Path,
-    digest: str | None,
-    settings: dict[str, object],
-) -> ClipOutcome:
-    """``analyse_one`` on a Dask worker, with the log levels ``--verbose`` asked for: a worker is its
-    own process (on a cluster, its own machine), so the client's settings do not reach it otherwise."""
+def analyse_on_worker(verbose: bool, *args: Any) -> ClipOutcome:
+    """``analyse_one(*args)`` on a Dask worker with the log levels ``--verbose`` asked for: a worker is
+    its own process (on a cluster, its own machine), which the client's settings do not reach."""
     set_verbose(verbose)
-    return analyse_one(video, out_dir, options, running, None, digest, settings)
+    return analyse_one(*args)
 
 
 def worker_env(workers: int) -> dict[str, str]:
