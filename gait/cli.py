@@ -34,7 +34,7 @@ from gait.console import (
 from gait.errors import GaitError
 from gait.fsutil import check_output_dir, os_error_sentence
 from gait.logs import set_verbose, verbose_logs
-from gait.options import NEEDS, AnalyseOptions
+from gait.options import MARKER_MODES, NAMED_HUES_DEG, NEEDS, AnalyseOptions, hue_of
 from gait.person import PersonSpec
 from gait.person import describe as describe_person
 from gait.thresholds import MIN_STEPS_FOR_VERDICT
@@ -169,6 +169,34 @@ def pose(
     console.print(escape(describe_person(track.meta.get("person"))))
 
 
+MarkersOpt = Annotated[
+    str,
+    typer.Option(
+        "--markers",
+        help="PSIS stickers on the low back (rear views): auto (look for them), psis (require them), none.",
+    ),
+]
+MarkerColourOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--marker-colour",
+        help="The stickers' colour when finding it is unsure: " + ", ".join(NAMED_HUES_DEG) + " or #rrggbb.",
+    ),
+]
+
+
+def check_markers(mode: str, colour: str | None) -> str:
+    """``--markers`` and ``--marker-colour`` checked (typer.BadParameter names the option)."""
+    if mode not in MARKER_MODES:
+        raise typer.BadParameter(f"{mode!r}: choose from {', '.join(MARKER_MODES)}.", param_hint="--markers")
+    if colour is not None:
+        try:
+            hue_of(colour)
+        except GaitError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--marker-colour") from exc
+    return mode
+
+
 ViewOpt = Annotated[
     str | None,
     typer.Option(
@@ -202,6 +230,8 @@ def analyse(
     cache_dir: CacheDirOpt = None,
     symmetric: SymmetricOpt = None,
     person: PersonOpt = None,
+    markers: MarkersOpt = "auto",
+    marker_colour: MarkerColourOpt = None,
 ) -> None:
     """Measure VIDEO and write the annotated video, summary.json, steps.csv and report.html into OUT."""
     from gait import pipeline
@@ -234,6 +264,8 @@ def analyse(
             need=needs,
             symmetric=symmetric,
             person=person,
+            markers=check_markers(markers, marker_colour),
+            marker_colour=marker_colour,
         )
         with frame_progress(video) as on_frame:
             result = pipeline.analyse_video(video, out, options, on_frame=on_frame)

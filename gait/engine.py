@@ -7,17 +7,35 @@ per-step measurement lives here; the summaries (:mod:`gait.summary`), the captur
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from gait.analysis import Analysis, Steps, View
 from gait.config import Config
 from gait.errors import AnalysisError, NoPersonInTrackError
-from gait.events import StepEvents, detect_steps, foot_ahead_leg_lengths, knee_flexion_deg, travel_direction
+from gait.events import (
+    StepEvents,
+    detect_steps,
+    foot_ahead_leg_lengths,
+    knee_flexion_deg,
+    travel_direction,
+    with_pelvis_midstance,
+)
 from gait.findings import make_findings, worst_step
 from gait.landmarks import USED_LANDMARKS, leg_length_px, mid_hip_px, stance_leg_length_px
+from gait.markers import MarkerTrack
 from gait.metrics import cadence, hip, pelvis, stride
-from gait.metrics.catalogue import CATALOGUE, FRONTAL, SIDE
-from gait.notes import cut_notes, pitch_notes, quality_notes, small_runner_notes, step_count_notes
+from gait.metrics.catalogue import CATALOGUE, FRONTAL, REAR, SIDE
+from gait.notes import (
+    MARKER_PLACEMENT_KEYS,
+    cut_notes,
+    marker_notes,
+    pitch_notes,
+    quality_notes,
+    small_runner_notes,
+    step_count_notes,
+)
 from gait.signal import CleanedTrack, clean_track, level_xy
 from gait.summary import landmark_visibility, shot_summaries, summarise
 from gait.track import LANDMARK_INDEX, PoseTrack
@@ -33,6 +51,7 @@ def analyse_track(
     tilt_deg: float | None = None,
     tilt_uncertainty_deg: float | None = None,
     pitch_deg: float | None = None,
+    markers: MarkerTrack | None = None,
 ) -> Analysis:
     """Measure a runner's gait from a pose track.
 
@@ -54,6 +73,10 @@ def analyse_track(
     pitch_deg : float, optional
         Camera pitch measured elsewhere, + looking down; a frontal clip filmed from well above
         hip height gets a note saying how far that moves its angles.
+    markers : MarkerTrack, optional
+        The PSIS stickers (:func:`gait.markers.find_markers`) of a rear view: the marker pelvic
+        drop and hip adduction are measured from them, levelled by their standing trial's resting
+        tilt (else by ``tilt_deg``, per side then assuming level placement).
 
     Returns
     -------
@@ -79,6 +102,10 @@ def analyse_track(
     view_est = user_view(view, classify_view(ctrack)) if view else classify_view(ctrack)
     events = _detect_steps(cleaned, view_est.view, cfg)
     signals = frame_signals(level_xy(ctrack.xy_px, tilt_deg or 0.0, track.frame_size_px), view_est.view)
+    usable = markers if markers is not None and markers.usable and view_est.view in REAR else None
+    if usable is not None:
+        signals |= marker_signals(usable, signals, tilt_deg)
+        events = with_pelvis_midstance(events, usable.xy_px[:, :, 1].mean(axis=1))
     cuts = [int(c) for c in track.meta.get("cut_frames", [])]
     values, n_across, n_small = _measure_steps(signals, ctrack, events, view_est.view, cuts, cfg)
     events_spm = cadence.cadence_spm(
@@ -89,8 +116,11 @@ def analyse_track(
     tilt_unc = _tilt_uncertainty_deg(tilt_deg, tilt_uncertainty_deg, cfg)
     agreement = cadence.agreement_factor(events_spm, bounce_spm)
     vis = landmark_visibility(track)
+    standing_tilt = usable.standing_tilt_deg() if usable else None
+    if usable is not None and standing_tilt is None:  # per side: level placement assumed
+        cfg = replace(cfg, thresholds=cfg.thresholds.both_sides_only(MARKER_PLACEMENT_KEYS))
     metrics = summarise(
-        values, events, view_est, vis, track.fps, agreement, cfg, tilt_unc, events_spm, not walking
+        values, events, view_est, vis, track.fps, agreement, cfg, tilt_unc, events_spm, not walking, usable
     )
     symmetric = bool(track.meta.get("symmetric"))
     findings = make_findings(metrics, cfg.thresholds, tilt_unc, cfg.min_steps_for_verdict, symmetric)
@@ -101,6 +131,7 @@ def analyse_track(
         + cut_notes(track, cuts, n_across)
         + small_runner_notes(n_small, events.n, cfg.min_hip_width_px)
         + pitch_notes(pitch_deg, view_est.view)
+        + marker_notes(markers, view_est.view, standing_tilt, track.fps)
         + step_count_notes(
             track,
             events.n,
@@ -218,6 +249,20 @@ def frame_signals(xy: np.ndarray, view: View) -> dict[str, np.ndarray]:
     return out
 
 
+def marker_signals(
+    markers: MarkerTrack, signals: dict[str, np.ndarray], tilt_deg: float | None
+) -> dict[str, np.ndarray]:
+    """The PSIS sticker line's tilt (right side lower positive) less its resting tilt: the standing
+    trial's when there is one (placement and camera roll both), else the camera roll; and the hip
+    adduction against it (femoral adduction is already levelled by the roll)."""
+    standing = markers.standing_tilt_deg()
+    tilt = markers.line_tilt_deg() - (standing if standing is not None else (tilt_deg or 0.0))
+    femoral = per_leg(signals, "femoral_adduction", "deg")
+    return {"pelvis_marker_angle_deg": tilt} | split_legs(
+        "hip_adduction_markers", "deg", hip.marker_hip_adduction_deg(femoral, tilt)
+    )
+
+
 def split_legs(name: str, unit: str, values: np.ndarray) -> dict[str, np.ndarray]:
     """``{name_left_unit: values[:, 0], name_right_unit: values[:, 1]}``."""
     return {f"{name}_left_{unit}": values[:, 0], f"{name}_right_{unit}": values[:, 1]}
@@ -233,6 +278,11 @@ def step_values(
 ) -> dict[str, np.ndarray]:
     """Per-step values of every metric measurable in ``view`` (dict of ``(n_steps,)`` arrays)."""
     values = cadence.step_metrics(time_s, events)
+    if "pelvis_marker_angle_deg" in signals:
+        values |= pelvis.marker_pelvic_drop_deg(signals["pelvis_marker_angle_deg"], events)
+        values["hip_adduction_markers_peak_deg"] = hip.peak_over_stance(
+            per_leg(signals, "hip_adduction_markers", "deg"), events
+        )
     if view in FRONTAL:
         values |= pelvis.pelvic_drop_deg(signals["pelvis_angle_deg"], events)
         values |= pelvis.trunk_lean_deg(signals["trunk_lean_left_deg"], events)

@@ -30,7 +30,9 @@ Severity = Literal["mild", "moderate", "severe"]
 #: Metric key -> finding code raised when its band is mild or worse.
 FINDING_CODES: dict[str, str] = {
     "pelvic_drop_midstance_deg": "pelvic_drop_high",
+    "pelvic_drop_markers_midstance_deg": "pelvic_drop_high",
     "hip_adduction_peak_deg": "hip_adduction_high",
+    "hip_adduction_markers_peak_deg": "hip_adduction_high",
     "overstride_leg_lengths": "overstriding",
     "shank_angle_ic_deg": "shank_angle_high",
     "cadence_steps_per_min": "cadence_low",
@@ -45,6 +47,8 @@ def verdict_band(
     Roll-sensitive per-side values are judged on ``median - tilt_uncertainty_deg``.
     """
     if not summary.measurable or summary.n_steps < min_steps:
+        return None
+    if summary.key in table.judged_on_both_sides_only and summary.side != "both":
         return None
     info = CATALOGUE.get(summary.key)
     value = summary.median

@@ -6,6 +6,7 @@ import numpy as np
 
 from gait.analysis import VIEW_SURE, ViewEstimate
 from gait.config import Config
+from gait.markers import MarkerTrack
 from gait.metrics.cadence import WALKING_CADENCE_SPM
 from gait.signal import CleanedTrack
 from gait.track import PoseTrack
@@ -139,4 +140,47 @@ def step_count_notes(
             " and are shown as 'not enough steps (n)', not judged: at this pace a verdict needs about"
             f" {needed_s:.0f} s of steady running in one shot."
         )
+    return tuple(notes)
+
+
+#: Marker metrics whose per-side value carries the stickers' placement: without a standing trial
+#: only the mean of both sides is judged (a sticker 5 mm high on one side adds +3 deg to one side
+#: and -3 deg to the other).
+MARKER_PLACEMENT_KEYS = frozenset(
+    {"pelvic_drop_markers_midstance_deg", "pelvic_drop_markers_peak_deg", "hip_adduction_markers_peak_deg"}
+)
+
+
+def marker_notes(
+    markers: MarkerTrack | None, view: str, standing_tilt_deg: float | None, fps: float
+) -> tuple[str, ...]:
+    """What the PSIS stickers gave: found or not, their colour, the standing trial, long gaps."""
+    if markers is None or view != "rear":
+        return ()
+    if not markers.usable:
+        return (
+            "No PSIS markers found, so pelvic drop is read from the pose model's hip points only (not "
+            "validated): put two round stickers on the low-back dimples to measure it (see the filming "
+            "guide).",
+        )
+    how = "as named" if markers.colour_named else "found by colour"
+    notes = [
+        f"PSIS markers ({markers.colour_name}, {how}, about {markers.diameter_px:.0f} px across) seen in "
+        f"{markers.detection_rate:.0%} of the frames with the runner; pelvic drop and hip adduction "
+        "are read from the sticker line."
+    ]
+    if standing_tilt_deg is not None:
+        first, end = markers.standing
+        notes.append(
+            f"Standing trial {(end - first) / fps:.1f} s at the start: the stickers' resting tilt "
+            f"{standing_tilt_deg:+.1f} deg (placement and camera roll) is subtracted."
+        )
+    else:
+        notes.append(
+            "No standing trial: each side's marker pelvic drop and hip adduction assume the stickers sit "
+            "level, so only their mean over both sides and the excursion are judged; stand still for "
+            "2-3 s before running next time."
+        )
+    for start_s, end_s in markers.long_gaps_s:
+        notes.append(f"PSIS markers hidden {start_s:.2f}-{end_s:.2f} s: those frames are left out.")
     return tuple(notes)

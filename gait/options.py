@@ -6,10 +6,45 @@ compare`` on output folders, ``gait --help``) does not load the pose model's lib
 
 from __future__ import annotations
 
+import colorsys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gait.analysis import View
+from gait.errors import InputError
+
+#: ``--markers``: look for PSIS stickers in rear views, insist on them, or never look.
+MARKER_MODES = ("auto", "psis", "none")
+
+#: Sticker colours a user may name (``--marker-colour``), as hues in degrees (0-360).
+NAMED_HUES_DEG = {
+    "red": 0.0,
+    "orange": 28.0,
+    "yellow": 55.0,
+    "green": 125.0,
+    "cyan": 180.0,
+    "blue": 220.0,
+    "magenta": 300.0,
+    "pink": 330.0,
+}
+
+
+def hue_of(colour: str) -> float:
+    """A named colour or ``#rrggbb`` as a hue in degrees; InputError for anything else."""
+    name = colour.strip().lower()
+    if name in NAMED_HUES_DEG:
+        return NAMED_HUES_DEG[name]
+    try:
+        if len(name) != 7 or not name.startswith("#"):
+            raise ValueError(name)
+        rgb = [int(name[i : i + 2], 16) / 255.0 for i in (1, 3, 5)]
+    except ValueError:
+        raise InputError(
+            f"--marker-colour {colour!r} is not a colour gait knows: give one of "
+            f"{', '.join(NAMED_HUES_DEG)} or #rrggbb."
+        ) from None
+    return colorsys.rgb_to_hsv(*rgb)[0] * 360.0
+
 
 #: Measurements a user can insist on with ``--need``: name -> the metric key that must be measurable.
 NEEDS: dict[str, str] = {
@@ -36,3 +71,5 @@ class AnalyseOptions:
     need: tuple[str, ...] = ()  # names from NEEDS that must be measurable, else nothing is written
     symmetric: bool | None = None  # average with the mirror image's landmarks; None: frontal views only
     person: str | None = None  # --person: "N" (N-th person) or "X,Y" (nearest that point); None: default
+    markers: str = "auto"  # PSIS stickers in rear views: "auto" (looked for), "psis" (required), "none"
+    marker_colour: str | None = None  # the stickers' colour (gait.markers.hue_of); None: found

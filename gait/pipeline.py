@@ -14,8 +14,9 @@ from gait import cache, stream
 from gait.advice import AdviceItem, build_advice
 from gait.analysis import Analysis
 from gait.engine import analyse_track
-from gait.errors import AnalysisError
+from gait.errors import AnalysisError, InputError
 from gait.fsutil import atomic_path, sha256_file, staged_output
+from gait.markers import MarkerTrack, find_markers
 from gait.options import NEEDS, AnalyseOptions
 from gait.person import PEOPLE_SCHEME, PersonSpec, check_supported
 from gait.pose import DEFAULT_MAX_SIDE_PX, average_with_mirror, backend_model_sha256, extract_track
@@ -238,6 +239,7 @@ def analyse_video(
             tilt_deg=tilt.tilt_deg if tilt else None,
             tilt_uncertainty_deg=tilt.uncertainty_deg if tilt else None,
             pitch_deg=tilt.pitch_deg if tilt else None,
+            markers=psis_markers(video, result.info, result.track, options),
         )
         require_measurable(analysis, options.need)
         advice = build_advice(analysis.findings, analysis.metrics, options.symptoms)
@@ -252,6 +254,24 @@ def analyse_video(
             symptoms=options.symptoms,
         )
     return AnalyseResult(analysis, result.info, staged.published, result.from_cache, tuple(advice))
+
+
+def psis_markers(
+    video: Path, info: VideoInfo, track: PoseTrack, options: AnalyseOptions
+) -> MarkerTrack | None:
+    """The PSIS stickers of a rear view (a pass over the frames), None when not looked for: another
+    view, or ``--markers none``. With ``--markers psis`` a clip without them is an InputError."""
+    rear = (options.view or classify_view(track).view) == "rear"
+    if options.markers == "none" or not rear:
+        return None
+    markers = find_markers(video, info, track, options.marker_colour)
+    if options.markers == "psis" and not markers.usable:
+        colour = f" {options.marker_colour}" if options.marker_colour else ""
+        raise InputError(
+            f"No pair of{colour} PSIS stickers was found on the runner's low back in {video.name}: check "
+            "they are in view and saturated in colour, name it with --marker-colour, or use --markers auto."
+        )
+    return markers
 
 
 def require_measurable(analysis: Analysis, needs: tuple[str, ...]) -> None:

@@ -17,6 +17,7 @@ from gait.analysis import MetricSummary, ShotSummary, Side, View, ViewEstimate
 from gait.config import Config
 from gait.events import StepEvents
 from gait.findings import verdict_band
+from gait.markers import MarkerTrack
 from gait.metrics.cadence import STEP_TIME_OUTLIER_FRACTION, cadence_spm
 from gait.metrics.catalogue import CATALOGUE, FRONTAL, MetricInfo, not_measurable_reason
 from gait.track import LANDMARK_INDEX, PoseTrack
@@ -78,21 +79,27 @@ def summarise(
     tilt_uncertainty_deg: float,
     cadence_spm: float,
     allow_verdicts: bool = True,
+    markers: MarkerTrack | None = None,
 ) -> tuple[MetricSummary, ...]:
     """Median, IQR, step count, confidence and band of every metric, per side and both sides.
 
     ``cadence_spm`` is the clip's cadence (:func:`gait.metrics.cadence.cadence_spm`, computed once
-    by the engine); it is the both-sides value of the cadence summary.
+    by the engine); it is the both-sides value of the cadence summary. The marker metrics are listed
+    only with ``markers`` (the PSIS stickers were found); their detection rate is a confidence factor.
     """
     out: list[MetricSummary] = []
     for key, info in CATALOGUE.items():
+        if info.markers and markers is None:
+            continue
         reason = _unmeasurable_reason(info, view.view, fps, cfg, events.feet_visible)
         if reason:
             out.extend(_unmeasurable(info, side, reason) for side in _sides(info))
             continue
         hip_width = values.get("hip_width_px") if info.views <= FRONTAL else None
         sides = {
-            side: _summary(info, side, values[key], events, view, vis, fps, agreement, cfg, hip_width)
+            side: _summary(
+                info, side, values[key], events, view, vis, fps, agreement, cfg, hip_width, markers
+            )
             for side in _sides(info)
         }
         if info.per_side:
@@ -159,10 +166,12 @@ def _summary(
     agreement: float,
     cfg: Config,
     hip_width_px: np.ndarray | None = None,
+    markers: MarkerTrack | None = None,
 ) -> MetricSummary:
     """Summary of one metric on one side (or both) with its confidence and notes.
 
-    ``hip_width_px`` (per step, frontal metrics only) lowers the confidence when the runner is small.
+    ``hip_width_px`` (per step, frontal metrics only) lowers the confidence when the runner is small;
+    for a marker metric, ``markers``' detection rate does.
     """
     on_side = np.ones(events.n, bool) if side == "both" else (events.is_left == (side == "left"))
     used = on_side & np.isfinite(per_step)
@@ -188,6 +197,9 @@ def _summary(
                 f"runner small in the image (hips {width:.0f} px apart)", min(1.0, width / SHARP_HIP_WIDTH_PX)
             )
         )
+    if info.markers and markers is not None:
+        rate = markers.detection_rate
+        factors.append(Factor(f"PSIS markers seen in {rate:.0%} of frames", rate))
     notes = [f.note for f in factors if f.value < NOTED_BELOW]
     if info.caveat:
         notes.append(info.caveat)

@@ -69,12 +69,24 @@ class ThresholdTable:
         asymmetry is called.
     single_pass_asymmetry_error : dict
         The same, for frames read once (``--no-symmetric``, or a runner picked among several).
+    judged_on_both_sides_only : frozenset
+        Keys banded on their both-sides value only (see :meth:`both_sides_only`).
     """
 
     bands: dict[str, Band] = field(default_factory=dict)
     detectable_difference: dict[str, float] = field(default_factory=dict)
     bench_asymmetry_error: dict[str, float] = field(default_factory=dict)
     single_pass_asymmetry_error: dict[str, float] = field(default_factory=dict)
+    judged_on_both_sides_only: frozenset[str] = frozenset()
+
+    def both_sides_only(self, keys: frozenset[str]) -> ThresholdTable:
+        """A copy that judges ``keys`` on the mean of both sides only: no band per side, no asymmetry
+        (for values whose sides carry an unknown opposite offset, such as an unlevelled sticker line)."""
+        return replace(
+            self,
+            detectable_difference={k: v for k, v in self.detectable_difference.items() if k not in keys},
+            judged_on_both_sides_only=self.judged_on_both_sides_only | keys,
+        )
 
     def asymmetry_error(self, key: str, symmetric: bool) -> float:
         """The bench's error on ``key``'s left-right difference, for frames read with or without their
@@ -126,6 +138,11 @@ SCREENING_THRESHOLDS = ThresholdTable(
             (6.0, 9.0, 12.0), basis=_CPD_BASIS + " Peak bands sit 1 deg above midstance."
         ),
         "hip_adduction_peak_deg": Band((12.0, 15.0, 18.0), basis=_HIP_ADD_BASIS),
+        "pelvic_drop_markers_midstance_deg": Band((5.0, 8.0, 11.0), basis=_CPD_BASIS),
+        "pelvic_drop_markers_peak_deg": Band(
+            (6.0, 9.0, 12.0), basis=_CPD_BASIS + " Peak bands sit 1 deg above midstance."
+        ),
+        "hip_adduction_markers_peak_deg": Band((12.0, 15.0, 18.0), basis=_HIP_ADD_BASIS),
         "overstride_leg_lengths": Band((0.28, 0.35, 0.42), basis=_OVERSTRIDE_BASIS),
         "shank_angle_ic_deg": Band((8.0, 12.0, 16.0), basis=_SHANK_BASIS),
         "cadence_steps_per_min": Band((160.0, 150.0, 140.0), higher_is_worse=False, basis=_CADENCE_BASIS),
@@ -134,6 +151,9 @@ SCREENING_THRESHOLDS = ThresholdTable(
         # Dingenen et al. 2018, one week apart: CPD 2.7-2.8, hip adduction 2.3-3.8 deg; ~3 deg used.
         "pelvic_drop_midstance_deg": 3.0,
         "hip_adduction_peak_deg": 3.0,
+        # The same figures for the marker measures, which are the studies' own method.
+        "pelvic_drop_markers_midstance_deg": 2.8,
+        "hip_adduction_markers_peak_deg": 3.0,
         # No femur-to-vertical figure was found; that of hip adduction (the femur against the pelvis).
         "femoral_adduction_peak_deg": 3.0,
     },

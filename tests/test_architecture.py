@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "gait.shots",
         "gait.tilt",
         "gait.person",
+        "gait.markers",
         "gait.onnx.*",
         "gait.onnx_pose",
         "gait.pose",

@@ -32,6 +32,8 @@ class MetricInfo:
         Not measurable when the feet are out of the frame.
     caveat : str
         Shown with the value.
+    markers : bool
+        Read off the PSIS stickers (gait.markers): listed only for a clip where they were found.
     """
 
     key: str
@@ -42,6 +44,7 @@ class MetricInfo:
     roll_sensitive: bool = False
     landmarks: tuple[str, ...] = ("hip", "knee", "ankle")
     caveat: str = ""
+    markers: bool = False
 
     @property
     def needs_feet(self) -> bool:
@@ -61,9 +64,52 @@ _BENCH = (
     "this angle far too small (docs/validation.md)"
 )
 
+#: Rear views only: the stickers sit on the low back.
+REAR = frozenset({"rear"})
+_MARKERS = (
+    "from the PSIS stickers (the 2D clinical method); on rendered runners within about 1 deg of the "
+    "true pelvis (docs/validation.md)"
+)
+
 CATALOGUE: dict[str, MetricInfo] = {
     m.key: m
     for m in (
+        MetricInfo(
+            "pelvic_drop_markers_midstance_deg",
+            "Contralateral pelvic drop at midstance (PSIS markers)",
+            "deg",
+            REAR,
+            landmarks=("hip",),
+            caveat=_MARKERS,
+            markers=True,
+        ),
+        MetricInfo(
+            "pelvic_drop_markers_peak_deg",
+            "Contralateral pelvic drop, peak over stance (PSIS markers)",
+            "deg",
+            REAR,
+            landmarks=("hip",),
+            caveat=_MARKERS,
+            markers=True,
+        ),
+        MetricInfo(
+            "pelvic_drop_markers_excursion_deg",
+            "Pelvic drop excursion, contact to peak (PSIS markers)",
+            "deg",
+            REAR,
+            landmarks=("hip",),
+            caveat=f"{_MARKERS}; needs no standing trial: a constant offset cancels",
+            markers=True,
+        ),
+        MetricInfo(
+            "hip_adduction_markers_peak_deg",
+            "Hip adduction to the marker pelvis line, peak over stance",
+            "deg",
+            REAR,
+            landmarks=("hip", "knee"),
+            caveat="the femur from hip joint centres against the perpendicular to the PSIS sticker line",
+            markers=True,
+        ),
         MetricInfo(
             "pelvic_drop_midstance_deg",
             "Contralateral pelvic drop at midstance",

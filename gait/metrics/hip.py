@@ -59,6 +59,16 @@ def femoral_adduction_deg(xy_px: np.ndarray) -> np.ndarray:
     return angle_in_basis_deg(femur, np.array([0.0, 1.0]), medial)
 
 
+def marker_hip_adduction_deg(femoral_adduction: np.ndarray, marker_tilt_deg: np.ndarray) -> np.ndarray:
+    """(frames, 2) femur against the perpendicular to the PSIS sticker line, + toward the midline.
+
+    The pelvis-referenced hip adduction of the 2D studies: femoral adduction to the vertical plus the
+    pelvis tilt toward the other side (a pelvis dropping on the right adducts the left hip by as
+    much, and abducts the right). ``marker_tilt_deg``: right side lower positive, levelled.
+    """
+    return femoral_adduction + np.column_stack((marker_tilt_deg, -marker_tilt_deg))
+
+
 def knee_fppa_deg(xy_px: np.ndarray) -> np.ndarray:
     """(frames, 2) knee frontal-plane projection angle, + valgus (knee medial of the hip-ankle line).
 

@@ -70,3 +70,23 @@ def trunk_lean_deg(lean_left_deg: np.ndarray, events: StepEvents) -> dict[str, n
     return {
         "trunk_lean_midstance_deg": stance_sign(events) * at_frames(lean_left_deg, events.midstance_frame)
     }
+
+
+def marker_pelvic_drop_deg(marker_tilt_deg: np.ndarray, events: StepEvents) -> dict[str, np.ndarray]:
+    """Contralateral pelvic drop per step from the PSIS sticker line (gait.markers), degrees.
+
+    ``marker_tilt_deg``: (frames,) the sticker line's tilt, right side lower positive, with the
+    standing trial's resting tilt (or the camera roll) already subtracted. Returns the drop at
+    midstance, its peak over stance and the excursion from initial contact to that peak (a constant
+    offset, such as a sticker placed higher on one side, cancels in the excursion).
+    """
+    sign = stance_sign(events)
+    over_stance = sign[:, None] * window_gather(
+        marker_tilt_deg, events.contact_frame, events.stance_end_frame
+    )
+    peak = nan_max_rows(over_stance)
+    return {
+        "pelvic_drop_markers_midstance_deg": sign * at_frames(marker_tilt_deg, events.midstance_frame),
+        "pelvic_drop_markers_peak_deg": peak,
+        "pelvic_drop_markers_excursion_deg": peak - sign * at_frames(marker_tilt_deg, events.contact_frame),
+    }

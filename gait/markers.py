@@ -1,0 +1,381 @@
+"""PSIS skin markers in rear views: two round stickers over the posterior superior iliac spines, found
+in every frame, and the standing trial that gives their resting tilt.
+
+The pose model's hip points follow the thighs, not the pelvis (docs/validation.md), so the pelvis line
+of the 2D clinical method is drawn through two stickers instead (Dingenen et al. 2018). Per frame:
+
+1. a search window from the pose model's hips and shoulders (the low back of the followed runner:
+   a second person's stickers, a shoe or a logo far from it are never looked at);
+2. pixels of the stickers' colour (hue within :data:`HUE_TOLERANCE_DEG`, saturated and not dark),
+   as connected blobs of a sticker's size and roundness;
+3. the pair that fits two stickers over a pelvis: about level, a plausible distance apart for the
+   hip width, centred on the mid-hip, alike in size; a blob much smaller than that sticker's usual
+   size is part-covered (a shirt hem) and left out rather than read off-centre;
+4. each sticker's centre as the weighted centroid of its colour score (sub-pixel: the anti-aliased
+   rim counts in proportion).
+
+Left is the image left in a rear view (the runner's back is to the camera). Over the clip, a frame
+far from its neighbours is dropped, gaps up to :data:`MAX_BRIDGED_S` are bridged by linear
+interpolation and longer ones stay empty, with a note. The colour is found without being told
+(the hue whose pairs are found most often in frames spread over the clip) unless named.
+
+The standing trial (:func:`standing_frames`) is the still stretch at the start of a clip, before
+running starts: the stickers' tilt there holds their placement error and the camera's roll, which
+the engine subtracts.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from gait.options import NAMED_HUES_DEG, hue_of
+from gait.track import LANDMARK_INDEX, PoseTrack
+from gait.video import Frame, VideoInfo, frames_at, iter_frames
+
+#: A pixel belongs to a sticker when its hue is this close to the sticker's (deg) ...
+HUE_TOLERANCE_DEG = 22.0
+#: ... and it is this saturated and bright (OpenCV's 0-255 scale). Skin is below 0.5 saturation.
+MIN_SATURATION, MIN_VALUE = 120, 60
+#: Sticker diameter against the pose model's hip-point width: 22 mm on about 140 mm (PSIS are about
+#: 90 mm apart); the search allows a wide range around it.
+DIAMETER_PER_HIP_WIDTH = (0.05, 0.45)
+#: Distance between the two stickers against the hip-point width (PSIS about 0.6 of it).
+SEPARATION_PER_HIP_WIDTH = (0.25, 1.4)
+#: Largest tilt of the sticker line accepted, deg: pelvic drop stays well under 15 deg.
+MAX_LINE_TILT_DEG = 25.0
+#: A blob below this fraction of its sticker's usual area is part-covered: left out.
+MIN_AREA_FRACTION = 0.6
+#: Gaps up to this long are bridged by interpolation; longer ones stay empty (noted).
+MAX_BRIDGED_S = 0.25
+#: A frame whose sticker sits farther than this (hip widths) from its neighbours' median is dropped.
+MAX_JUMP_HIP_WIDTHS = 0.12
+#: Frames sampled over the clip to find the stickers' colour.
+COLOUR_SAMPLE_FRAMES = 40
+#: Markers count as found in the clip when pairs are found in at least this share of sampled frames.
+MIN_FOUND_SHARE = 0.5
+#: Standing: the leading still stretch, at least this long (s), ankles and hips moving less than
+#: this many leg lengths within any 0.5 s; its last 0.3 s (the start of running) is left out.
+MIN_STANDING_S, STILL_LEG_LENGTHS, STANDING_MARGIN_S = 1.0, 0.04, 0.3
+
+
+@dataclass(frozen=True)
+class MarkerTrack:
+    """The two PSIS stickers through a clip.
+
+    Attributes
+    ----------
+    xy_px : (frames, 2, 2) float
+        Left and right sticker centres, image pixels (x right, y down), after bridging; NaN where
+        there is no sticker pair.
+    found : (frames,) bool
+        Frames where the pair was seen (before bridging).
+    searched : (frames,) bool
+        Frames where the runner was there to look at.
+    hue_deg : float
+        The stickers' hue.
+    colour_named : bool
+        True when the user named the colour, False when it was found.
+    diameter_px : float
+        Median sticker diameter.
+    long_gaps_s : tuple of (start_s, end_s)
+        Gaps too long to bridge.
+    standing : (first, end) frames
+        The standing trial at the start of the clip ((0, 0) when there is none).
+    """
+
+    xy_px: np.ndarray
+    found: np.ndarray
+    searched: np.ndarray
+    hue_deg: float
+    colour_named: bool
+    diameter_px: float
+    long_gaps_s: tuple[tuple[float, float], ...] = ()
+    standing: tuple[int, int] = (0, 0)
+
+    @property
+    def usable(self) -> bool:
+        """Both stickers seen in at least :data:`MIN_FOUND_SHARE` of the frames showing the runner."""
+        return self.detection_rate >= MIN_FOUND_SHARE
+
+    @property
+    def colour_name(self) -> str:
+        """The nearest named colour to the stickers' hue."""
+        if not math.isfinite(self.hue_deg):
+            return "none"
+        distance = {k: abs((h - self.hue_deg + 180.0) % 360.0 - 180.0) for k, h in NAMED_HUES_DEG.items()}
+        return min(distance, key=lambda k: distance[k])
+
+    @property
+    def detection_rate(self) -> float:
+        """Share of the frames showing the runner in which both stickers were seen."""
+        n = int(self.searched.sum())
+        return float((self.found & self.searched).sum()) / n if n else 0.0
+
+    def line_tilt_deg(self) -> np.ndarray:
+        """(frames,) the sticker line's angle below the image horizontal on the right sticker's side,
+        degrees (the convention of :func:`gait.metrics.pelvis.right_hip_drop_deg`)."""
+        left, right = self.xy_px[:, 0], self.xy_px[:, 1]
+        return np.degrees(np.arctan2(right[:, 1] - left[:, 1], np.abs(left[:, 0] - right[:, 0])))
+
+    def standing_tilt_deg(self) -> float | None:
+        """Median sticker-line tilt over the standing trial, or None without one (or without
+        stickers seen in most of it)."""
+        first, end = self.standing
+        if end <= first or self.found[first:end].mean() < 0.8:
+            return None
+        return float(np.nanmedian(self.line_tilt_deg()[first:end]))
+
+
+# --------------------------------------------------------------------------- one frame
+
+
+def search_window(xy_px: np.ndarray, frame_size_px: tuple[int, int]) -> tuple[slice, slice, float] | None:
+    """Rows, columns and hip width (px) of the low back in one frame's landmarks (33, 2), or None."""
+    hips = xy_px[[LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]]
+    shoulders = xy_px[[LANDMARK_INDEX["left_shoulder"], LANDMARK_INDEX["right_shoulder"]]]
+    if not (np.isfinite(hips).all() and np.isfinite(shoulders).all()):
+        return None
+    mid_hip, mid_shoulder = hips.mean(axis=0), shoulders.mean(axis=0)
+    torso = float(np.linalg.norm(mid_shoulder - mid_hip))
+    hip_width = max(float(np.linalg.norm(hips[0] - hips[1])), 0.25 * torso)
+    half = 0.9 * hip_width
+    width, height = frame_size_px
+    x0, x1 = int(max(mid_hip[0] - half, 0)), int(min(mid_hip[0] + half, width))
+    y0, y1 = int(max(mid_hip[1] - 0.5 * torso, 0)), int(min(mid_hip[1] + 0.12 * torso, height))
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    return slice(y0, y1), slice(x0, x1), hip_width
+
+
+def colour_score(hsv: np.ndarray, hue_deg: float) -> np.ndarray:
+    """(h, w) 0-1: how much each pixel looks like the sticker (hue closeness times saturation)."""
+    hue = hsv[..., 0].astype(np.float32) * (360.0 / 256.0)  # COLOR_BGR2HSV_FULL: 0-255
+    distance = np.abs((hue - hue_deg + 180.0) % 360.0 - 180.0)
+    closeness = np.clip(1.0 - distance / HUE_TOLERANCE_DEG, 0.0, 1.0)
+    sat = np.clip((hsv[..., 1].astype(np.float32) - 0.6 * MIN_SATURATION) / (0.8 * MIN_SATURATION), 0, 1)
+    bright = hsv[..., 2] >= MIN_VALUE
+    return closeness * sat * bright
+
+
+@dataclass(frozen=True)
+class Blob:
+    x_px: float
+    y_px: float
+    area_px: float
+
+
+def blobs(score: np.ndarray, hip_width_px: float, origin: tuple[int, int]) -> list[Blob]:
+    """Sticker-sized, round blobs of ``score`` with their weighted centroids (frame pixels)."""
+    mask = (score >= 0.5).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    lo, hi = (f * hip_width_px for f in DIAMETER_PER_HIP_WIDTH)
+    min_area, max_area = max(math.pi / 4 * max(lo, 2.5) ** 2, 4.0), math.pi / 4 * hi**2
+    out = []
+    for i in range(1, n):
+        x, y, w, h, area = stats[i]
+        if not (min_area <= area <= max_area) or max(w, h) > 2.2 * min(w, h) or area < 0.45 * w * h:
+            continue
+        y0, y1, x0, x1 = max(y - 2, 0), y + h + 2, max(x - 2, 0), x + w + 2
+        weights = score[y0:y1, x0:x1] * (labels[y0:y1, x0:x1] == i) + score[y0:y1, x0:x1] * (
+            labels[y0:y1, x0:x1] == 0
+        ) * (score[y0:y1, x0:x1] < 0.5)
+        total = float(weights.sum())
+        ys, xs = np.mgrid[y0:y1, x0:x1]
+        cx = float((weights * xs).sum() / total) + origin[0]
+        cy = float((weights * ys).sum() / total) + origin[1]
+        out.append(Blob(cx, cy, float(total)))
+    return out
+
+
+def best_pair(found: list[Blob], hip_width_px: float, mid_hip_x_px: float) -> tuple[Blob, Blob] | None:
+    """The two blobs that fit stickers over a pelvis (image-left first), or None."""
+    best, best_cost = None, math.inf
+    lo, hi = (f * hip_width_px for f in SEPARATION_PER_HIP_WIDTH)
+    for i, a in enumerate(found):
+        for b in found[i + 1 :]:
+            left, right = (a, b) if a.x_px < b.x_px else (b, a)
+            dx, dy = right.x_px - left.x_px, right.y_px - left.y_px
+            if not lo <= dx <= hi or abs(dy) > math.tan(math.radians(MAX_LINE_TILT_DEG)) * dx:
+                continue
+            size_ratio = max(a.area_px, b.area_px) / max(min(a.area_px, b.area_px), 1e-9)
+            off_centre = abs((left.x_px + right.x_px) / 2 - mid_hip_x_px) / hip_width_px
+            if size_ratio > 3.0 or off_centre > 0.4:
+                continue
+            cost = off_centre + 0.3 * math.log(size_ratio) + abs(dx / hip_width_px - 0.6)
+            if cost < best_cost:
+                best, best_cost = (left, right), cost
+    return best
+
+
+def find_pair(bgr: np.ndarray, xy_px: np.ndarray, hue_deg: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """One frame's sticker centres ((2, 2): left, right) and areas (2,), or None."""
+    height, width = bgr.shape[:2]
+    window = search_window(xy_px, (width, height))
+    if window is None:
+        return None
+    rows, cols, hip_width = window
+    hsv = cv2.cvtColor(bgr[rows, cols], cv2.COLOR_BGR2HSV_FULL)
+    score = colour_score(hsv, hue_deg)
+    mid_hip_x = float(xy_px[[LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]], 0].mean())
+    pair = best_pair(blobs(score, hip_width, (cols.start, rows.start)), hip_width, mid_hip_x)
+    if pair is None:
+        return None
+    return np.array([[b.x_px, b.y_px] for b in pair]), np.array([b.area_px for b in pair])
+
+
+def candidate_hues(bgr: np.ndarray, xy_px: np.ndarray) -> np.ndarray:
+    """Hues (deg) of the saturated pixels in one frame's search window."""
+    height, width = bgr.shape[:2]
+    window = search_window(xy_px, (width, height))
+    if window is None:
+        return np.empty(0)
+    hsv = cv2.cvtColor(bgr[window[0], window[1]], cv2.COLOR_BGR2HSV_FULL).reshape(-1, 3)
+    keep = (hsv[:, 1] >= MIN_SATURATION) & (hsv[:, 2] >= MIN_VALUE)
+    return hsv[keep, 0].astype(float) * (360.0 / 256.0)
+
+
+# --------------------------------------------------------------------------- the clip
+
+
+def find_colour(frames: Iterable[Frame], track: PoseTrack, max_candidates: int = 4) -> float | None:
+    """The hue whose sticker pairs are found in the most sampled frames (at least
+    :data:`MIN_FOUND_SHARE` of them), or None: no stickers in this clip."""
+    sample = list(frames)
+    hues = np.concatenate([candidate_hues(f.bgr, track.xy_px[f.index]) for f in sample] or [np.empty(0)])
+    if hues.size < 20:
+        return None
+    counts, edges = np.histogram(hues, bins=36, range=(0.0, 360.0))
+    smooth = counts + 0.5 * (np.roll(counts, 1) + np.roll(counts, -1))
+    peaks = np.argsort(smooth)[::-1][:max_candidates]
+    best_hue, best_share = None, 0.0
+    for peak in peaks:
+        if smooth[peak] < 10:
+            continue
+        in_bin = hues[np.abs((hues - edges[peak] - 5.0 + 180.0) % 360.0 - 180.0) <= 15.0]
+        hue = float(np.degrees(np.angle(np.exp(1j * np.radians(in_bin)).mean()))) % 360.0
+        share = np.mean([find_pair(f.bgr, track.xy_px[f.index], hue) is not None for f in sample])
+        if share > best_share:
+            best_hue, best_share = hue, float(share)
+    return best_hue if best_share >= MIN_FOUND_SHARE else None
+
+
+def track_markers(
+    frames: Iterable[Frame], track: PoseTrack, hue_deg: float, colour_named: bool
+) -> MarkerTrack:
+    """Find the sticker pair in every frame, drop outliers, bridge short gaps (see the module doc)."""
+    n = track.n_frames
+    xy = np.full((n, 2, 2), np.nan)
+    area = np.full((n, 2), np.nan)
+    searched = track.person_found.copy()
+    for frame in frames:
+        if frame.index >= n or not searched[frame.index]:
+            continue
+        hit = find_pair(frame.bgr, track.xy_px[frame.index], hue_deg)
+        if hit is not None:
+            xy[frame.index], area[frame.index] = hit
+    hips = track.xy_px[:, [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]]
+    hip_width = float(np.nanmedian(np.linalg.norm(hips[:, 0] - hips[:, 1], axis=1)))
+    xy = _drop_part_covered(xy, area)
+    xy = _drop_jumps(xy, track.fps, hip_width)
+    found = np.isfinite(xy).all(axis=(1, 2))
+    bridged, long_gaps = _bridge(xy, found, track.time_s, MAX_BRIDGED_S)
+    diameter = float(2 * np.sqrt(np.nanmedian(area) / math.pi)) if np.isfinite(area).any() else math.nan
+    return MarkerTrack(
+        bridged, found, searched, hue_deg, colour_named, diameter, long_gaps, standing_frames(track)
+    )
+
+
+def _drop_part_covered(xy: np.ndarray, area: np.ndarray) -> np.ndarray:
+    """NaN where either sticker's blob is well below its usual area (part-covered: off-centre)."""
+    usual = np.nanmedian(area, axis=0) if np.isfinite(area).any() else np.full(2, np.nan)
+    small = np.any(area < MIN_AREA_FRACTION * usual, axis=1)
+    return np.where(small[:, None, None], np.nan, xy)
+
+
+def _drop_jumps(xy: np.ndarray, fps: float, hip_width_px: float) -> np.ndarray:
+    """NaN where a sticker sits far from the median of its neighbours over 0.2 s (a wrong blob)."""
+    from scipy.ndimage import generic_filter
+
+    half = max(2, round(0.1 * fps))
+    out = xy.copy()
+    bad = np.zeros(len(xy), bool)
+    for side in range(2):
+        for axis in range(2):
+            series = xy[:, side, axis]
+            median = generic_filter(series, np.nanmedian, size=2 * half + 1, mode="nearest")
+            bad |= np.abs(series - median) > MAX_JUMP_HIP_WIDTHS * hip_width_px
+    out[bad] = np.nan
+    return out
+
+
+def _bridge(
+    xy: np.ndarray, found: np.ndarray, time_s: np.ndarray, max_gap_s: float
+) -> tuple[np.ndarray, tuple[tuple[float, float], ...]]:
+    """Linear interpolation over gaps up to ``max_gap_s`` between found frames; the longer gaps."""
+    out = np.where(found[:, None, None], xy, np.nan)
+    idx = np.flatnonzero(found)
+    long_gaps = []
+    for a, b in itertools.pairwise(idx):
+        if b - a <= 1:
+            continue
+        if time_s[b] - time_s[a] <= max_gap_s:
+            w = ((time_s[a + 1 : b] - time_s[a]) / (time_s[b] - time_s[a]))[:, None, None]
+            out[a + 1 : b] = (1 - w) * xy[a] + w * xy[b]
+        else:
+            long_gaps.append((float(time_s[a + 1]), float(time_s[b - 1])))
+    return out, tuple(long_gaps)
+
+
+def standing_frames(track: PoseTrack) -> tuple[int, int]:
+    """The standing trial: the still stretch from the first frame with the runner, before running
+    starts, less its last :data:`STANDING_MARGIN_S`; (0, 0) when shorter than :data:`MIN_STANDING_S`.
+
+    Still: within any 0.5 s the ankles and hips move less than :data:`STILL_LEG_LENGTHS` leg lengths.
+    """
+    names = ("left_ankle", "right_ankle", "left_hip", "right_hip")
+    points = track.xy_px[:, [LANDMARK_INDEX[k] for k in names]]
+    leg = np.linalg.norm(
+        track.xy_px[:, LANDMARK_INDEX["left_hip"]] - track.xy_px[:, LANDMARK_INDEX["left_ankle"]], axis=1
+    )
+    leg_px = float(np.nanmedian(leg)) if np.isfinite(leg).any() else math.nan
+    seen = np.flatnonzero(track.person_found)
+    if not seen.size or not math.isfinite(leg_px):
+        return (0, 0)
+    first = int(seen[0])
+    window = max(2, round(0.5 * track.fps))
+    end = first
+    while end + window <= track.n_frames:
+        chunk = points[end : end + window]
+        if not np.isfinite(chunk).all():
+            break
+        spread = np.ptp(chunk, axis=0).max() / leg_px
+        if spread > STILL_LEG_LENGTHS:
+            break
+        end += 1
+    end = end + window - 1 if end > first else first  # the last window that was still ends here
+    end -= round(STANDING_MARGIN_S * track.fps)
+    return (first, end) if (end - first) / track.fps >= MIN_STANDING_S else (0, 0)
+
+
+def find_markers(video: Path, info: VideoInfo, track: PoseTrack, colour: str | None) -> MarkerTrack:
+    """The stickers of a rear-view clip: their colour (``colour``, or found in frames spread over
+    the clip), then every frame. Not :attr:`MarkerTrack.usable` when no pair is found in most frames."""
+    hue = hue_of(colour) if colour else None
+    if hue is None:
+        seen = np.flatnonzero(track.person_found)
+        picks = seen[np.linspace(0, len(seen) - 1, min(COLOUR_SAMPLE_FRAMES, len(seen))).astype(int)]
+        hue = find_colour(frames_at(video, picks), track) if seen.size else None
+        if hue is None:
+            n = track.n_frames
+            none = np.zeros(n, bool)
+            return MarkerTrack(
+                np.full((n, 2, 2), np.nan), none, track.person_found, math.nan, False, math.nan
+            )
+    return track_markers(iter_frames(video, info), track, hue, colour is not None)
