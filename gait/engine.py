@@ -23,6 +23,7 @@ from gait.events import (
     with_pelvis_midstance,
 )
 from gait.findings import make_findings, worst_step
+from gait.gather import nan_max_rows, window_gather
 from gait.landmarks import USED_LANDMARKS, leg_length_px, mid_hip_px, stance_leg_length_px
 from gait.markers import MarkerTrack
 from gait.metrics import cadence, hip, pelvis, stride
@@ -108,6 +109,8 @@ def analyse_track(
         events = with_pelvis_midstance(events, usable.xy_px[:, :, 1].mean(axis=1))
     cuts = [int(c) for c in track.meta.get("cut_frames", [])]
     values, n_across, n_small = _measure_steps(signals, ctrack, events, view_est.view, cuts, cfg)
+    if usable is not None and usable.standing[1] > 0:
+        values = drop_steps_before(values, events, usable.standing[1] + round(RUN_START_S * track.fps))
     events_spm = cadence.cadence_spm(
         values["step_time_s"], events.is_left, cadence.STEP_TIME_OUTLIER_FRACTION
     )
@@ -280,8 +283,9 @@ def step_values(
     values = cadence.step_metrics(time_s, events)
     if "pelvis_marker_angle_deg" in signals:
         values |= pelvis.marker_pelvic_drop_deg(signals["pelvis_marker_angle_deg"], events)
-        values["hip_adduction_markers_peak_deg"] = hip.peak_over_stance(
-            per_leg(signals, "hip_adduction_markers", "deg"), events
+        start, stop = pelvis.centred_stance(events)
+        values["hip_adduction_markers_peak_deg"] = nan_max_rows(
+            window_gather(per_leg(signals, "hip_adduction_markers", "deg"), start, stop, events.leg_column)
         )
     if view in FRONTAL:
         values |= pelvis.pelvic_drop_deg(signals["pelvis_angle_deg"], events)
@@ -321,6 +325,17 @@ def drop_steps_across_cuts(
     last = np.maximum(events.end_frame, events.next_same_frame)
     spans = ((events.contact_frame[:, None] < cuts) & (cuts <= last[:, None])).any(axis=1)
     return {k: np.where(spans, np.nan, v) for k, v in values.items()}, int(spans.sum())
+
+
+#: After a standing trial, steps starting within this long of its end are the start (the belt and the
+#: runner speeding up), not steady running: left out.
+RUN_START_S = 0.6
+
+
+def drop_steps_before(values: dict[str, np.ndarray], events: StepEvents, frame: int) -> dict[str, np.ndarray]:
+    """Blank every value of the steps whose contact comes before ``frame``."""
+    early = events.contact_frame < frame
+    return {k: np.where(early, np.nan, v) for k, v in values.items()}
 
 
 def drop_small_frontal_steps(

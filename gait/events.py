@@ -264,6 +264,10 @@ def detrended_height_px(y_px: np.ndarray, window_frames: int) -> np.ndarray:
     return np.where(ok, filled - uniform_filter1d(filled, max(window_frames, 1), mode="nearest"), np.nan)
 
 
+#: How far :func:`with_pelvis_midstance` looks for the pelvis's lowest point, in steps either side.
+PELVIS_MIDSTANCE_SEARCH = 0.3
+
+
 def _midstance(mid_y: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
     """Lowest point (largest image y) of ``mid_y`` within each ``[start, stop]``; -1 if none."""
     best = nan_argmax_rows(window_gather(mid_y, start, stop))
@@ -271,13 +275,16 @@ def _midstance(mid_y: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.nda
 
 
 def with_pelvis_midstance(events: StepEvents, pelvis_y_px: np.ndarray) -> StepEvents:
-    """``events`` with each midstance moved to the lowest point of ``pelvis_y_px`` in its stance (a
-    point on the pelvis itself, such as the middle of the PSIS stickers: the pose model's mid-hip
-    rides with the thighs, and on the bench put midstance about two frames late at 60 fps)."""
-    step_frames = int(np.median(events.stance_end_frame - events.contact_frame + 1)) if events.n else 1
-    mid = _midstance(
-        detrended_height_px(pelvis_y_px, step_frames), events.contact_frame, events.stance_end_frame
-    )
+    """``events`` with each midstance moved to the lowest point of ``pelvis_y_px`` (a point on the
+    pelvis itself, such as the middle of the PSIS stickers) within :data:`PELVIS_MIDSTANCE_SEARCH` of a
+    step either side of it. The pose model's mid-hip rides with the thighs: on the bench it put
+    midstance two frames late at 60 fps, a degree of pelvic drop at midstance. Contacts stay."""
+    if not events.n:
+        return events
+    step_frames = int(np.median(events.end_frame - events.contact_frame))
+    reach = max(1, round(PELVIS_MIDSTANCE_SEARCH * step_frames))
+    height = detrended_height_px(pelvis_y_px, step_frames)
+    mid = _midstance(height, events.midstance_frame - reach, events.midstance_frame + reach)
     return replace(events, midstance_frame=np.where(mid >= 0, mid, events.midstance_frame))
 
 

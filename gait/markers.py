@@ -54,15 +54,17 @@ MAX_LINE_TILT_DEG = 25.0
 MIN_AREA_FRACTION = 0.6
 #: Gaps up to this long are bridged by interpolation; longer ones stay empty (noted).
 MAX_BRIDGED_S = 0.25
-#: A frame whose sticker sits farther than this (hip widths) from its neighbours' median is dropped.
-MAX_JUMP_HIP_WIDTHS = 0.12
+#: A frame whose sticker line turns more than this (deg), stretches more than this share, or whose
+#: midpoint shifts against the mid-hip more than this (hip widths), from its neighbours' median, is
+#: dropped (a wrong blob).
+MAX_TURN_DEG, MAX_STRETCH, MAX_SHIFT_HIP_WIDTHS = 6.0, 0.25, 0.25
 #: Frames sampled over the clip to find the stickers' colour.
 COLOUR_SAMPLE_FRAMES = 40
 #: Markers count as found in the clip when pairs are found in at least this share of sampled frames.
 MIN_FOUND_SHARE = 0.5
 #: Standing: the leading still stretch, at least this long (s), ankles and hips moving less than
 #: this many leg lengths within any 0.5 s; its last 0.3 s (the start of running) is left out.
-MIN_STANDING_S, STILL_LEG_LENGTHS, STANDING_MARGIN_S = 1.0, 0.04, 0.3
+MIN_STANDING_S, STILL_LEG_LENGTHS, STANDING_MARGIN_S = 1.0, 0.08, 0.3
 
 
 @dataclass(frozen=True)
@@ -283,7 +285,7 @@ def track_markers(
     hips = track.xy_px[:, [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]]
     hip_width = float(np.nanmedian(np.linalg.norm(hips[:, 0] - hips[:, 1], axis=1)))
     xy = _drop_part_covered(xy, area)
-    xy = _drop_jumps(xy, track.fps, hip_width)
+    xy = _drop_jumps(xy, hips.mean(axis=1), track.fps, hip_width)
     found = np.isfinite(xy).all(axis=(1, 2))
     bridged, long_gaps = _bridge(xy, found, track.time_s, MAX_BRIDGED_S)
     diameter = float(2 * np.sqrt(np.nanmedian(area) / math.pi)) if np.isfinite(area).any() else math.nan
@@ -299,20 +301,28 @@ def _drop_part_covered(xy: np.ndarray, area: np.ndarray) -> np.ndarray:
     return np.where(small[:, None, None], np.nan, xy)
 
 
-def _drop_jumps(xy: np.ndarray, fps: float, hip_width_px: float) -> np.ndarray:
-    """NaN where a sticker sits far from the median of its neighbours over 0.2 s (a wrong blob)."""
+def _drop_jumps(xy: np.ndarray, mid_hip_px: np.ndarray, fps: float, hip_width_px: float) -> np.ndarray:
+    """NaN where the pair departs from its neighbours over 0.2 s (a wrong blob taken): its line
+    turning by more than :data:`MAX_TURN_DEG` or changing length by more than :data:`MAX_STRETCH`, or
+    its midpoint moving against the pose model's mid-hip by more than :data:`MAX_SHIFT_HIP_WIDTHS`.
+    Judged on these relative measures, not on positions: the whole pelvis moves fast at every
+    landing (7 px in 3 frames at 30 fps), and that motion must be kept."""
     from scipy.ndimage import generic_filter
 
-    half = max(2, round(0.1 * fps))
-    out = xy.copy()
-    bad = np.zeros(len(xy), bool)
-    for side in range(2):
-        for axis in range(2):
-            series = xy[:, side, axis]
-            median = generic_filter(series, np.nanmedian, size=2 * half + 1, mode="nearest")
-            bad |= np.abs(series - median) > MAX_JUMP_HIP_WIDTHS * hip_width_px
-    out[bad] = np.nan
-    return out
+    size = 2 * max(2, round(0.1 * fps)) + 1
+
+    def departs(series: np.ndarray, limit: float) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            median = generic_filter(series, np.nanmedian, size=size, mode="nearest")
+        return np.abs(series - median) > limit
+
+    line = xy[:, 1] - xy[:, 0]
+    turn_deg = np.degrees(np.arctan2(line[:, 1], line[:, 0]))
+    length = np.linalg.norm(line, axis=1)
+    shift = (xy.mean(axis=1) - mid_hip_px) / hip_width_px
+    bad = departs(turn_deg, MAX_TURN_DEG) | departs(length / np.nanmedian(length), MAX_STRETCH)
+    bad |= departs(shift[:, 0], MAX_SHIFT_HIP_WIDTHS) | departs(shift[:, 1], MAX_SHIFT_HIP_WIDTHS)
+    return np.where(bad[:, None, None], np.nan, xy)
 
 
 def _bridge(
@@ -337,13 +347,18 @@ def standing_frames(track: PoseTrack) -> tuple[int, int]:
     """The standing trial: the still stretch from the first frame with the runner, before running
     starts, less its last :data:`STANDING_MARGIN_S`; (0, 0) when shorter than :data:`MIN_STANDING_S`.
 
-    Still: within any 0.5 s the ankles and hips move less than :data:`STILL_LEG_LENGTHS` leg lengths.
+    Still: within any 0.5 s the mid-ankle, the mid-hip and the height of one foot over the other
+    move less than :data:`STILL_LEG_LENGTHS` leg lengths.
     """
-    names = ("left_ankle", "right_ankle", "left_hip", "right_hip")
-    points = track.xy_px[:, [LANDMARK_INDEX[k] for k in names]]
-    leg = np.linalg.norm(
-        track.xy_px[:, LANDMARK_INDEX["left_hip"]] - track.xy_px[:, LANDMARK_INDEX["left_ankle"]], axis=1
+    xy = track.xy_px
+    ankles = xy[:, [LANDMARK_INDEX["left_ankle"], LANDMARK_INDEX["right_ankle"]]]
+    hips = xy[:, [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]]
+    # Label-free (the pose model swaps a still runner's parallel legs): the mid-points, and how far
+    # one foot is above the other.
+    points = np.column_stack(
+        (ankles.mean(axis=1), hips.mean(axis=1), np.abs(np.diff(ankles[:, :, 1], axis=1)))
     )
+    leg = np.linalg.norm(hips.mean(axis=1) - ankles.mean(axis=1), axis=1)
     leg_px = float(np.nanmedian(leg)) if np.isfinite(leg).any() else math.nan
     seen = np.flatnonzero(track.person_found)
     if not seen.size or not math.isfinite(leg_px):
@@ -355,7 +370,7 @@ def standing_frames(track: PoseTrack) -> tuple[int, int]:
         chunk = points[end : end + window]
         if not np.isfinite(chunk).all():
             break
-        spread = np.ptp(chunk, axis=0).max() / leg_px
+        spread = float(np.ptp(chunk, axis=0).max()) / leg_px
         if spread > STILL_LEG_LENGTHS:
             break
         end += 1

@@ -72,21 +72,27 @@ def trunk_lean_deg(lean_left_deg: np.ndarray, events: StepEvents) -> dict[str, n
     }
 
 
+def centred_stance(events: StepEvents) -> tuple[np.ndarray, np.ndarray]:
+    """Each step's stance window moved to be centred on its midstance, its length kept: with the PSIS
+    stickers midstance is the pelvis's lowest point (gait.events.with_pelvis_midstance), better
+    placed than the foot-based window of a frontal view."""
+    half = (events.stance_end_frame - events.contact_frame) // 2
+    return events.midstance_frame - half, events.midstance_frame + half
+
+
 def marker_pelvic_drop_deg(marker_tilt_deg: np.ndarray, events: StepEvents) -> dict[str, np.ndarray]:
     """Contralateral pelvic drop per step from the PSIS sticker line (gait.markers), degrees.
 
     ``marker_tilt_deg``: (frames,) the sticker line's tilt, right side lower positive, with the
     standing trial's resting tilt (or the camera roll) already subtracted. Returns the drop at
-    midstance, its peak over stance and the excursion from initial contact to that peak (a constant
-    offset, such as a sticker placed higher on one side, cancels in the excursion).
+    midstance, its peak over the stance (:func:`centred_stance`) and the excursion from the start of
+    that stance to the peak (a constant offset, such as a sticker placed higher on one side, cancels).
     """
     sign = stance_sign(events)
-    over_stance = sign[:, None] * window_gather(
-        marker_tilt_deg, events.contact_frame, events.stance_end_frame
-    )
-    peak = nan_max_rows(over_stance)
+    start, stop = centred_stance(events)
+    peak = nan_max_rows(sign[:, None] * window_gather(marker_tilt_deg, start, stop))
     return {
         "pelvic_drop_markers_midstance_deg": sign * at_frames(marker_tilt_deg, events.midstance_frame),
         "pelvic_drop_markers_peak_deg": peak,
-        "pelvic_drop_markers_excursion_deg": peak - sign * at_frames(marker_tilt_deg, events.contact_frame),
+        "pelvic_drop_markers_excursion_deg": peak - sign * at_frames(marker_tilt_deg, start),
     }
