@@ -24,6 +24,8 @@ from bench.body import SEGMENTS, Body, rest_frame
 SIDES = ("L", "R")
 #: Stance sub-phases: heel rocker until S1, foot flat until S2, then the heel rises over the ball.
 S1, S2 = 0.15, 0.55
+#: Knee flexion in quiet standing (deg): knees soft, not locked.
+STANDING_KNEE_FLEXION_DEG = 5.0
 
 
 @dataclass(frozen=True)
@@ -135,10 +137,12 @@ class RunningCycle:
             out += np.where(s < 1, amount * np.sin(np.pi * np.clip(s, 0, 1)) ** 2, 0.0)
         return out
 
-    def pelvis_rotation(self, t: np.ndarray) -> np.ndarray:
+    def pelvis_rotation(self, t: np.ndarray, drop_scale: float = 1.0) -> np.ndarray:
+        """Pelvis orientation; ``drop_scale`` < 1 shrinks only the frontal-plane drop (soft-tissue lag)."""
         phase = 2 * np.pi * self.since_contact("L", t) / self.stride_s
         yaw = -np.radians(self.spec.pelvic_rotation_deg) * np.cos(phase)  # left hip forward at left contact
-        return rot_z(yaw) @ rot_x(np.radians(self.pelvis_drop_deg(t)))
+        drop = self.pelvis_drop_deg(t)
+        return rot_z(yaw) @ rot_x(np.radians(drop if drop_scale == 1.0 else drop_scale * drop))
 
     def hip_centres(self, t: np.ndarray) -> dict[str, np.ndarray]:
         rot = self.pelvis_rotation(t)
@@ -219,7 +223,12 @@ class RunningCycle:
         return np.stack([x, y, z], -1), pitch
 
     # --- the whole body -----------------------------------------------------------------------
-    def pose(self, t: np.ndarray) -> Pose:
+    def pose(self, t: np.ndarray, drop_scale: float = 1.0) -> Pose:
+        """The running pose at times ``t`` (s).
+
+        ``drop_scale`` as in :meth:`pelvis_rotation`, applied to the pelvis segment and the PSIS
+        joints only (the markers of a lagging skin ride such a pelvis; the legs keep the true one).
+        """
         t = np.asarray(t, float)
         j = self.body.joints
         n = len(t)
@@ -248,7 +257,7 @@ class RunningCycle:
             """Limb segment from joint ``head`` to ``tail``, posed ``at`` -> ``to``, hinge toward ``ref``."""
             place(segment, j[head], rest_frame(j[tail] - j[head], rest_ref), at, rest_frame(to - at, ref))
 
-        pelvis_rot = self.pelvis_rotation(t)
+        pelvis_rot = self.pelvis_rotation(t, drop_scale)
         mid_hip = np.stack([np.zeros(n), np.zeros(n), self.hip_height(t)], -1)
         place("pelvis", self.mid_hip_rest, np.eye(3), mid_hip, pelvis_rot)
         hips = self.hip_centres(t)
@@ -309,3 +318,74 @@ class RunningCycle:
             bone(f"forearm.{s}", f"elbow.{s}", f"wrist.{s}", elbow, wrist, left, left_w)
             joints[f"shoulder.{s}"], joints[f"elbow.{s}"], joints[f"wrist.{s}"] = shoulder, elbow, wrist
         return Pose(rotations, translations, joints)
+
+    def standing_pose(self, n: int) -> Pose:
+        """Quiet standing, ``n`` identical frames: upright, pelvis level and square to the camera,
+        feet flat about hip-width apart under the hips, knees slightly soft, arms at the sides with
+        the elbows a little bent. The mid-hip is at x = y = 0, as in running."""
+        j = self.body.joints
+        rotations = np.zeros((n, len(SEGMENTS), 3, 3))
+        translations = np.zeros((n, len(SEGMENTS), 3))
+        joints: dict[str, np.ndarray] = {}
+        fwd, left, up = np.eye(3)
+        a, b = self.thigh_m, self.shank_m
+        lateral_m = 0.015  # each ankle this much outside its hip
+        reach = np.sqrt(a * a + b * b + 2 * a * b * np.cos(np.radians(STANDING_KNEE_FLEXION_DEG)))
+        hip_z = float(j["ankle.L"][2] + np.sqrt(reach**2 - lateral_m**2))
+        mid_hip = np.array([0.0, 0.0, hip_z])
+        shift = mid_hip - self.mid_hip_rest  # pelvis and trunk: the rest pose, moved
+
+        def place(
+            segment: str, rest_pivot: np.ndarray, rest_axes: np.ndarray, pivot: np.ndarray, axes: np.ndarray
+        ) -> None:
+            k = SEGMENTS.index(segment)
+            rot = axes @ rest_axes.T
+            rotations[:, k] = rot
+            translations[:, k] = pivot - rot @ rest_pivot
+
+        def bone(segment: str, head: str, tail: str, at: np.ndarray, to: np.ndarray, ref: np.ndarray) -> None:
+            place(segment, j[head], rest_frame(j[tail] - j[head], ref), at, rest_frame(to - at, ref))
+
+        eye = np.eye(3)
+        place("pelvis", self.mid_hip_rest, eye, mid_hip, eye)
+        place("trunk", self.mid_hip_rest, eye, mid_hip, eye)
+        for name in ("neck", "head"):  # the running pose's joint names, no more
+            joints[name] = j[name] + shift
+        for s, sign in (("L", 1.0), ("R", -1.0)):
+            joints[f"psis.{s}"] = j[f"psis.{s}"] + shift
+            hip = j[f"hip.{s}"] + shift
+            ankle = np.array([hip[0] - 0.01, hip[1] + sign * lateral_m, j["ankle.L"][2]])
+            knee = two_link_knee(hip[None], ankle[None], a, b, fwd)[0]
+            bone(f"thigh.{s}", f"hip.{s}", f"knee.{s}", hip, knee, fwd)
+            bone(f"shank.{s}", f"knee.{s}", f"ankle.{s}", knee, ankle, fwd)
+            rest_foot = rest_frame(j[f"toe.{s}"] - j[f"heel.{s}"], up)
+            place(f"foot.{s}", j[f"ankle.{s}"], rest_foot, ankle, rest_frame(np.array([1.0, 0.0, 0.0]), up))
+            foot_rot = rotations[0, SEGMENTS.index(f"foot.{s}")]
+            for name in ("heel", "ball", "toe"):
+                joints[f"{name}.{s}"] = ankle + foot_rot @ (j[f"{name}.{s}"] - j[f"ankle.{s}"])
+            joints[f"hip.{s}"], joints[f"knee.{s}"], joints[f"ankle.{s}"] = hip, knee, ankle
+            shoulder = j[f"shoulder.{s}"] + shift
+            upper_len = np.linalg.norm(j[f"elbow.{s}"] - j[f"shoulder.{s}"])
+            fore_len = np.linalg.norm(j[f"wrist.{s}"] - j[f"elbow.{s}"])
+            upper_dir = np.array([0.03, sign * 0.16, -1.0])  # down, clear of the hips
+            bend = np.radians(25.0)
+            fore_dir = np.array([np.sin(bend), sign * 0.05, -np.cos(bend)])
+            elbow = shoulder + upper_len * upper_dir / np.linalg.norm(upper_dir)
+            wrist = elbow + fore_len * fore_dir / np.linalg.norm(fore_dir)
+            bone(f"upperarm.{s}", f"shoulder.{s}", f"elbow.{s}", shoulder, elbow, left)
+            bone(f"forearm.{s}", f"elbow.{s}", f"wrist.{s}", elbow, wrist, left)
+            joints[f"shoulder.{s}"], joints[f"elbow.{s}"], joints[f"wrist.{s}"] = shoulder, elbow, wrist
+        return Pose(rotations, translations, {k: np.tile(v, (n, 1)) for k, v in joints.items()})
+
+
+def two_link_knee(
+    hip: np.ndarray, ankle: np.ndarray, thigh_m: float, shank_m: float, pole: np.ndarray
+) -> np.ndarray:
+    """Knee positions (n, 3) for hips and ankles (n, 3) within reach, bending toward ``pole``."""
+    d_vec = ankle - hip
+    d = np.linalg.norm(d_vec, axis=1, keepdims=True)
+    u = d_vec / d
+    along = (thigh_m**2 - shank_m**2 + d**2) / (2 * d)
+    perp = pole - (pole * u).sum(1, keepdims=True) * u
+    perp /= np.linalg.norm(perp, axis=1, keepdims=True)
+    return hip + along * u + np.sqrt(np.maximum(thigh_m**2 - along**2, 0)) * perp

@@ -95,9 +95,13 @@ def room(camera: Camera) -> tuple[np.ndarray, np.ndarray]:
 
 
 class Renderer:
-    """Renders one body, posed per frame, seen by one camera."""
+    """Renders one body, posed per frame, seen by one camera.
 
-    def __init__(self, body: Body, camera: Camera) -> None:
+    ``extra_vertices``: room for flat pieces drawn after the body each frame (stickers, a logo, a
+    flap; :mod:`bench.markers`), shaded like the body, pulled a little toward the camera in depth.
+    """
+
+    def __init__(self, body: Body, camera: Camera, extra_vertices: int = 0) -> None:
         self.camera = camera
         self.ctx = moderngl.create_standalone_context(backend="egl")
         self.ctx.enable(moderngl.DEPTH_TEST)
@@ -123,14 +127,24 @@ class Renderer:
             [(self.positions, "3f", "position"), (self.normals, "3f", "normal"), (colours, "3f", "colour")],
             index_buffer=faces,
         )
+        self.extra = self.ctx.buffer(reserve=max(extra_vertices, 1) * 36)
+        self.extra_vao = self.ctx.vertex_array(
+            self.prog, [(self.extra, "3f 3f 3f", "position", "normal", "colour")]
+        )
         room_pos, room_normals = room(camera)
         room_data = np.hstack([room_pos, room_normals, np.ones_like(room_pos)]).astype("f4")
         self.room_vao = self.ctx.vertex_array(
             self.prog, [(self.ctx.buffer(room_data.tobytes()), "3f 3f 3f", "position", "normal", "colour")]
         )
 
-    def render(self, vertices: np.ndarray, normals: np.ndarray, belt_offset_m: float = 0.0) -> np.ndarray:
-        """One (height, width, 3) uint8 BGR frame."""
+    def render(
+        self,
+        vertices: np.ndarray,
+        normals: np.ndarray,
+        belt_offset_m: float = 0.0,
+        extra: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """One (height, width, 3) uint8 BGR frame; ``extra``: (m, 9) position, normal, colour rows."""
         self.positions.write(vertices.astype("f4").tobytes())
         self.normals.write(normals.astype("f4").tobytes())
         self.fbo.use()
@@ -142,6 +156,11 @@ class Renderer:
         self.room_vao.render(vertices=6, first=6)
         self.prog["kind"].value = 0
         self.body_vao.render()
+        if extra is not None and len(extra):
+            self.extra.write(extra.astype("f4").tobytes())
+            self.ctx.polygon_offset = (-1.0, -4.0)  # ahead of the skin it lies on: no z-fighting
+            self.extra_vao.render(vertices=len(extra))
+            self.ctx.polygon_offset = (0.0, 0.0)
         self.ctx.copy_framebuffer(self.resolved, self.fbo)
         raw = self.resolved.read(components=3)
         rgb = np.frombuffer(raw, np.uint8).reshape(self.camera.height_px, self.camera.width_px, 3)

@@ -13,12 +13,27 @@ import numpy as np
 
 from bench.body import build_body, skin
 from bench.camera import Camera
+from bench.markers import COLOURS, DISTRACTORS, MarkerRig, MarkerSpec, parse_colour, parse_windows
 from bench.motion import RunningCycle, RunSpec
+from bench.trial import Trial
 from bench.truth import build_truth
 from gait.analysis import jsonable
 from gait.video_out import H264Writer
 
 CRF = 18  # near-transparent: the bench measures the pose model, not the codec
+#: libx264 preset of the committed clips: gait's writer now defaults to "ultrafast" (its annotated
+#: video is remade often), which makes a bench clip about four times larger at the same CRF.
+PRESET = "veryfast"
+
+
+class BenchWriter(H264Writer):
+    """gait's H.264 writer at :data:`PRESET`: clips small enough to commit, at the same quality."""
+
+    def __enter__(self) -> BenchWriter:
+        super().__enter__()
+        assert self._stream is not None
+        self._stream.codec_context.options = {**self._stream.codec_context.options, "preset": PRESET}
+        return self
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,6 +46,8 @@ class ClipSpec:
     fps: float = 60.0
     body_seed: int = 0
     pelvis_skin_share: float = 0.5  # how much of the buttocks and waist move with the pelvis
+    standing_s: float = 0.0  # quiet standing before the running (whole frames)
+    marker: MarkerSpec = dataclasses.field(default_factory=MarkerSpec)
 
 
 def truth_path(video: Path) -> Path:
@@ -44,26 +61,41 @@ def make_clip(spec: ClipSpec, out: Path) -> dict[str, Any]:
     cycle = RunningCycle(body, spec.run)
     camera = spec.camera.placed(cycle.hip_mean_z)
     n_frames = round(spec.seconds * spec.fps)
-    truth = build_truth(cycle, camera, spec.fps, n_frames)
+    trial = Trial.of(cycle, spec.fps, spec.standing_s)
+    rig = MarkerRig(body, trial, spec.marker)
+    truth = build_truth(cycle, camera, spec.fps, n_frames, trial=trial, markers=rig)
     truth |= {
         "spec": {
             "run": dataclasses.asdict(spec.run),
             "body_seed": spec.body_seed,
             "seconds": spec.seconds,
             "pelvis_skin_share": spec.pelvis_skin_share,
+            "standing_s": trial.start_s,
+            "marker": rig.truth_spec(),
         }
     }
 
     from bench.render import Renderer  # moderngl: the synth extra
 
-    renderer = Renderer(body, camera)
-    pose = cycle.pose(np.arange(n_frames) / spec.fps)
+    t = np.arange(n_frames) / spec.fps
+    pose = trial.pose(t)
+    marker_rot, marker_trans = rig.pelvis_transforms(t) if rig.max_vertices else (None, None)
+    renderer = Renderer(rig.dress(body), camera, extra_vertices=rig.max_vertices)
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with H264Writer(out, spec.fps, (camera.width_px, camera.height_px), crf=CRF) as writer:
+        with BenchWriter(out, spec.fps, (camera.width_px, camera.height_px), crf=CRF) as writer:
             for i in range(n_frames):
                 vertices, normals = skin(body, pose.rotations[i], pose.translations[i])
-                writer.write(renderer.render(vertices, normals, belt_offset_m=cycle.belt_mps * i / spec.fps))
+                extra = None
+                if marker_rot is not None and marker_trans is not None:
+                    one = dataclasses.replace(
+                        pose,
+                        rotations=pose.rotations[i : i + 1],
+                        translations=pose.translations[i : i + 1],
+                        joints={},
+                    )
+                    extra = rig.geometry(one, (marker_rot[i], marker_trans[i]), float(t[i]))
+                writer.write(renderer.render(vertices, normals, trial.belt_offset_m(i), extra))
     finally:
         renderer.close()
     truth_path(out).write_text(json.dumps(jsonable(truth)) + "\n")
@@ -95,6 +127,27 @@ def parse_args(argv: list[str] | None = None) -> tuple[ClipSpec, Path]:
     p.add_argument(
         "--pelvis-skin-share", type=float, default=0.5, help="buttocks/waist following the pelvis, 0-1"
     )
+    p.add_argument("--standing", type=float, default=0.0, help="s of quiet standing before the run")
+    p.add_argument("--markers", default="none", choices=["none", "psis"], help="skin stickers over the PSIS")
+    p.add_argument("--marker-diameter-mm", type=float, default=22.0)
+    p.add_argument(
+        "--marker-colour",
+        default="green",
+        help=f"one of {', '.join(COLOURS)} or R,G,B in 0-1 (also the distractors')",
+    )
+    p.add_argument(
+        "--marker-lag", type=float, default=0.0, help="soft tissue: stickers see (1 - F) of the pelvic drop"
+    )
+    p.add_argument(
+        "--marker-offset", type=float, default=0.0, help="mm: left sticker higher than the right (placement)"
+    )
+    p.add_argument("--distractor", default="none", choices=list(DISTRACTORS), help="marker-coloured decoys")
+    p.add_argument(
+        "--cover-s",
+        action="append",
+        default=[],
+        help="START:END clip seconds a shirt flap covers half the right sticker (repeatable, or a,b lists)",
+    )
     p.add_argument("--width", type=int, default=720)
     p.add_argument("--height", type=int, default=1280)
     p.add_argument("--out", type=Path, required=True, help="clip.mp4 (clip.truth.json is written beside it)")
@@ -118,7 +171,16 @@ def parse_args(argv: list[str] | None = None) -> tuple[ClipSpec, Path]:
         roll_deg=a.camera_roll,
         mirror=a.mirror,
     )
-    return ClipSpec(run, camera, a.seconds, a.fps, a.body, a.pelvis_skin_share), a.out
+    marker = MarkerSpec(
+        kind=a.markers,
+        colour_rgb=parse_colour(a.marker_colour),
+        diameter_mm=a.marker_diameter_mm,
+        lag=a.marker_lag,
+        offset_mm=a.marker_offset,
+        distractor=a.distractor,
+        cover_s=parse_windows(a.cover_s),
+    )
+    return ClipSpec(run, camera, a.seconds, a.fps, a.body, a.pelvis_skin_share, a.standing, marker), a.out
 
 
 def main(argv: list[str] | None = None) -> None:

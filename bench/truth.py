@@ -5,6 +5,11 @@ calling gait's code, so a mistake in gait's formulas shows up as a difference on
 Frontal-plane values are measured in the *level* camera (the same camera without its roll): they
 are what the runner did, which gait must recover whatever the roll. Contacts are exact: the first
 frame at or after the moment the foot touches the belt.
+
+A clip may open with a standing trial (:mod:`bench.trial`): every running event is then later by
+exactly its whole number of frames. With PSIS stickers (:mod:`bench.markers`) the truth also holds
+their rendered centres and the angle of the line between them, which lags the true PSIS line by the
+soft-tissue fraction asked and carries any placement offset; the step values stay the TRUE pelvis.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ from typing import Any
 import numpy as np
 
 from bench.camera import Camera
+from bench.markers import MarkerRig
 from bench.motion import RunningCycle
+from bench.trial import Trial
 
 SCHEMA = "gait.bench.truth/1"
 #: Landmarks written per frame (the image as rendered, roll included), gait-style names.
-LANDMARKS = ("hip", "knee", "ankle", "heel", "toe", "shoulder", "psis")
+LANDMARKS = ("hip", "knee", "ankle", "heel", "toe", "shoulder", "psis", "psis_marker")
 OTHER = {"left": "right", "right": "left"}
 
 
@@ -60,12 +67,35 @@ def relabel(joints: dict[str, np.ndarray], mirror: bool) -> dict[str, np.ndarray
     return out
 
 
-def build_truth(cycle: RunningCycle, camera: Camera, fps: float, n_frames: int) -> dict[str, Any]:
-    """The truth document for a clip of ``n_frames`` at ``fps`` seen by ``camera`` (placed)."""
+def right_lower_deg(level: dict[str, np.ndarray], base: str) -> np.ndarray:
+    """Per frame, the angle of the line from ``base.left`` to ``base.right``, right side lower +."""
+    right, left = level[f"{base}.right"], level[f"{base}.left"]
+    return angle_deg(right[:, 1] - left[:, 1], np.abs(right[:, 0] - left[:, 0]))
+
+
+def build_truth(
+    cycle: RunningCycle,
+    camera: Camera,
+    fps: float,
+    n_frames: int,
+    trial: Trial | None = None,
+    markers: MarkerRig | None = None,
+) -> dict[str, Any]:
+    """The truth document for a clip of ``n_frames`` at ``fps`` seen by ``camera`` (placed).
+
+    ``trial``: the clip's timeline (default: running from the first frame); ``markers``: its PSIS
+    stickers, if any (their rig's trial is then the clip's).
+    """
+    if markers is not None:
+        trial = markers.trial
+    if trial is None:
+        trial = Trial(cycle, fps)
+    start_s = trial.start_s
     t = np.arange(n_frames) / fps
-    pose = cycle.pose(t)
-    image = {k: camera.project(v) for k, v in relabel(pose.joints, camera.mirror).items()}
-    level = {k: camera.level().project(v) for k, v in relabel(pose.joints, camera.mirror).items()}
+    pose = trial.pose(t)
+    joints = pose.joints | (markers.centres(t) if markers is not None else {})
+    image = {k: camera.project(v) for k, v in relabel(joints, camera.mirror).items()}
+    level = {k: camera.level().project(v) for k, v in relabel(joints, camera.mirror).items()}
     mid_hip = (level["hip.left"] + level["hip.right"]) / 2
     view = camera.view
     if camera.mirror and view.startswith("side"):
@@ -78,6 +108,14 @@ def build_truth(cycle: RunningCycle, camera: Camera, fps: float, n_frames: int) 
         np.abs(level["hip.right"][:, 0] - level["hip.left"][:, 0]),
     )
     per_frame["pelvis_angle_deg"] = right_lower
+    per_frame["pelvis_psis_angle_deg"] = right_lower_deg(level, "psis")
+    has_markers = "psis_marker.left" in level
+    if has_markers:
+        assert markers is not None
+        per_frame["pelvis_marker_angle_deg"] = right_lower_deg(level, "psis_marker")
+        covered = markers.spec.covered(t)  # over the runner's right sticker
+        label = "left" if camera.mirror else "right"
+        per_frame["psis_marker_covered"] = {label: covered, OTHER[label]: np.zeros_like(covered)}
     frontal_by_side = {side: frontal(level, side) for side in ("left", "right")}
     for side in ("left", "right"):
         for key in ("hip_adduction_deg", "femoral_adduction_deg"):
@@ -87,7 +125,12 @@ def build_truth(cycle: RunningCycle, camera: Camera, fps: float, n_frames: int) 
 
     # Steps: every contact whose step (to the next contralateral contact) lies inside the clip.
     leg_of = {"L": "right", "R": "left"} if camera.mirror else {"L": "left", "R": "right"}
-    contacts = sorted((tc, leg_of[s]) for s in ("L", "R") for tc in cycle.contact_times(s, t[-1]) if tc >= 0)
+    contacts = sorted(
+        (tc + start_s, leg_of[s])
+        for s in ("L", "R")
+        for tc in cycle.contact_times(s, t[-1] - start_s)
+        if tc >= 0
+    )
     steps = []
     for (tc, side), (tn, _) in itertools.pairwise(contacts):
         contact, end = int(np.ceil(tc * fps - 1e-9)), int(np.ceil(tn * fps - 1e-9))
@@ -113,6 +156,10 @@ def build_truth(cycle: RunningCycle, camera: Camera, fps: float, n_frames: int) 
                         frontal_by_side[side]["pelvic_drop_psis_deg"][midstance]
                     ),
                     "pelvic_drop_peak_deg": float(f["pelvic_drop_deg"].max()),
+                    "pelvic_drop_psis_peak_deg": float(f["pelvic_drop_psis_deg"].max()),
+                    "pelvic_drop_psis_excursion_deg": float(
+                        f["pelvic_drop_psis_deg"].max() - f["pelvic_drop_psis_deg"][0]
+                    ),
                     "hip_adduction_peak_deg": float(f["hip_adduction_deg"].max()),
                     "femoral_adduction_peak_deg": float(f["femoral_adduction_deg"].max()),
                     "overstride_leg_lengths": float(
@@ -132,6 +179,10 @@ def build_truth(cycle: RunningCycle, camera: Camera, fps: float, n_frames: int) 
         for key in keys:
             vals = [s["values"][key] for s in steps if s["side"] == side and s["values"][key] is not None]
             summary[f"{key}.{side}"] = float(np.median(vals)) if vals else None
+    standing = slice(0, trial.standing_frames)
+    standing_tilt = None
+    if has_markers and trial.standing_frames:
+        standing_tilt = float(np.median(per_frame["pelvis_marker_angle_deg"][standing]))
     return {
         "schema": SCHEMA,
         "view": view,
@@ -152,6 +203,8 @@ def build_truth(cycle: RunningCycle, camera: Camera, fps: float, n_frames: int) 
             )
         },
         "belt_speed_mps": cycle.belt_mps,
+        "standing_frames": [0, trial.standing_frames],
+        "standing_marker_tilt_deg": standing_tilt,
         "contact_time_s": cycle.contact_s,
         "summary": summary,
         "steps": steps,
