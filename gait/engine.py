@@ -284,9 +284,9 @@ def step_values(
     if "pelvis_marker_angle_deg" in signals:
         values |= pelvis.marker_pelvic_drop_deg(signals["pelvis_marker_angle_deg"], events)
         start, stop = pelvis.centred_stance(events)
-        values["hip_adduction_markers_peak_deg"] = nan_max_rows(
-            window_gather(per_leg(signals, "hip_adduction_markers", "deg"), start, stop, events.leg_column)
-        )
+        rows = window_gather(per_leg(signals, "hip_adduction_markers", "deg"), start, stop, events.leg_column)
+        seen = np.isfinite(values["pelvic_drop_markers_peak_deg"])  # the stickers seen all stance
+        values["hip_adduction_markers_peak_deg"] = np.where(seen, nan_max_rows(rows), np.nan)
     if view in FRONTAL:
         values |= pelvis.pelvic_drop_deg(signals["pelvis_angle_deg"], events)
         values |= pelvis.trunk_lean_deg(signals["trunk_lean_left_deg"], events)

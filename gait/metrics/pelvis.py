@@ -87,12 +87,17 @@ def marker_pelvic_drop_deg(marker_tilt_deg: np.ndarray, events: StepEvents) -> d
     standing trial's resting tilt (or the camera roll) already subtracted. Returns the drop at
     midstance, its peak over the stance (:func:`centred_stance`) and the excursion from the start of
     that stance to the peak (a constant offset, such as a sticker placed higher on one side, cancels).
+    A step whose stance has a frame without the stickers (a long gap, gait.markers) gets no values.
     """
     sign = stance_sign(events)
     start, stop = centred_stance(events)
-    peak = nan_max_rows(sign[:, None] * window_gather(marker_tilt_deg, start, stop))
+    rows = window_gather(marker_tilt_deg, start, stop)
+    seen = np.isfinite(rows).sum(axis=1) == stop - start + 1  # a stance the stickers were hidden in: out
+    peak = np.where(seen, nan_max_rows(sign[:, None] * rows), np.nan)
     return {
-        "pelvic_drop_markers_midstance_deg": sign * at_frames(marker_tilt_deg, events.midstance_frame),
+        "pelvic_drop_markers_midstance_deg": np.where(
+            seen, sign * at_frames(marker_tilt_deg, events.midstance_frame), np.nan
+        ),
         "pelvic_drop_markers_peak_deg": peak,
         "pelvic_drop_markers_excursion_deg": peak - sign * at_frames(marker_tilt_deg, start),
     }
