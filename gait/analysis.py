@@ -183,6 +183,22 @@ class ShotSummary:
         return format_value(self.cadence_spm, "steps/min")
 
 
+@dataclass(frozen=True)
+class MarkerSummary:
+    """What the PSIS stickers of a rear view gave (gait.markers): ``found_share`` 0 when none were
+    found; ``standing_s`` 0 without a standing trial, whose resting tilt is then None."""
+
+    colour: str
+    found_share: float  # of the frames showing the runner
+    diameter_px: float
+    standing_s: float
+    standing_tilt_deg: float | None  # the stickers' resting tilt, subtracted (placement and roll)
+
+    @property
+    def found(self) -> bool:
+        return self.found_share > 0
+
+
 @dataclass(frozen=True, eq=False)
 class Analysis:
     """Everything the metrics engine measured on one clip."""
@@ -202,6 +218,7 @@ class Analysis:
     worst_step: WorstStep | None = None  # the step the still shows (see gait.findings.worst_step)
     person: dict[str, Any] | None = None  # who was followed when several people are in frame (gait.person)
     shots: tuple[ShotSummary, ...] = ()  # per shot, when hard cuts split the clip (else empty)
+    markers: MarkerSummary | None = None  # PSIS stickers, when looked for (rear views)
     track: PoseTrack | None = None  # the cleaned track (not serialised)
     raw_track: PoseTrack | None = None  # the track as the model gave it (not serialised)
 
@@ -225,6 +242,7 @@ class Analysis:
             "worst_step": dataclasses.asdict(self.worst_step) if self.worst_step else None,
             "person": self.person,
             "shots": [dataclasses.asdict(shot) for shot in self.shots],
+            "markers": dataclasses.asdict(self.markers) if self.markers else None,
             "steps": {
                 "side": self.steps.side,
                 "contact_frame": self.steps.contact_frame,

@@ -7,11 +7,12 @@ per-step measurement lives here; the summaries (:mod:`gait.summary`), the captur
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
 
-from gait.analysis import Analysis, Steps, View
+from gait.analysis import Analysis, MarkerSummary, Steps, View
 from gait.config import Config
 from gait.errors import AnalysisError, NoPersonInTrackError
 from gait.events import (
@@ -108,9 +109,8 @@ def analyse_track(
         signals |= marker_signals(usable, signals, tilt_deg)
         events = with_pelvis_midstance(events, usable.xy_px[:, :, 1].mean(axis=1))
     cuts = [int(c) for c in track.meta.get("cut_frames", [])]
-    values, n_across, n_small = _measure_steps(signals, ctrack, events, view_est.view, cuts, cfg)
-    if usable is not None and usable.standing[1] > 0:
-        values = drop_steps_before(values, events, usable.standing[1] + round(RUN_START_S * track.fps))
+    run_start = usable.standing[1] + round(RUN_START_S * track.fps) if usable and usable.standing[1] else 0
+    values, n_across, n_small = _measure_steps(signals, ctrack, events, view_est.view, cuts, cfg, run_start)
     events_spm = cadence.cadence_spm(
         values["step_time_s"], events.is_left, cadence.STEP_TIME_OUTLIER_FRACTION
     )
@@ -137,10 +137,11 @@ def analyse_track(
         + marker_notes(markers, view_est.view, standing_tilt, track.fps)
         + step_count_notes(
             track,
-            events.n,
+            int(np.sum(events.contact_frame >= run_start)),
             bounce_spm,
             len({m.key for m in metrics if m.measurable and not m.enough_steps}),
             cfg.min_steps_for_verdict,
+            run_start / track.fps,
         )
     )
     return Analysis(
@@ -159,6 +160,7 @@ def analyse_track(
         worst_step=worst_step(steps, metrics, findings),
         person=track.meta.get("person"),
         shots=shot_summaries(cuts, track.time_s, events, values["step_time_s"], cfg),
+        markers=marker_summary(markers, view_est.view, standing_tilt, track.fps),
         track=ctrack,
         raw_track=track,
     )
@@ -180,12 +182,15 @@ def _measure_steps(
     view: View,
     cut_frames: list[int],
     cfg: Config,
+    run_start_frame: int = 0,
 ) -> tuple[dict[str, np.ndarray], int, int]:
-    """Per-step values of every metric of the view; how many steps a cut and a small runner blanked."""
+    """Per-step values of every metric of the view; how many steps a cut and a small runner blanked.
+    Steps before ``run_start_frame`` (a standing trial and the start of running) get no values."""
     leg_step_px = stance_leg_length_px(
         per_leg(signals, "leg_length", "px"), events.contact_frame, events.stance_end_frame, events.leg_column
     )
     values = step_values(signals, track.time_s, events, view, leg_step_px)
+    values = drop_steps_before(values, events, run_start_frame)
     values, n_across = drop_steps_across_cuts(values, events, cut_frames)
     values, n_small = drop_small_frontal_steps(
         values, track.xy_px, events.midstance_frame, cfg.min_hip_width_px
@@ -261,8 +266,27 @@ def marker_signals(
     standing = markers.standing_tilt_deg()
     tilt = markers.line_tilt_deg() - (standing if standing is not None else (tilt_deg or 0.0))
     femoral = per_leg(signals, "femoral_adduction", "deg")
-    return {"pelvis_marker_angle_deg": tilt} | split_legs(
-        "hip_adduction_markers", "deg", hip.marker_hip_adduction_deg(femoral, tilt)
+    xy = markers.xy_px
+    return (
+        {"pelvis_marker_angle_deg": tilt}
+        | split_legs("psis_marker_x", "px", xy[:, :, 0])
+        | split_legs("psis_marker_y", "px", xy[:, :, 1])
+        | split_legs("hip_adduction_markers", "deg", hip.marker_hip_adduction_deg(femoral, tilt))
+    )
+
+
+def marker_summary(
+    markers: MarkerTrack | None, view: View, standing_tilt_deg: float | None, fps: float
+) -> MarkerSummary | None:
+    """The stickers in a few facts, for the outputs; None when they were not looked for."""
+    if markers is None or view not in REAR:
+        return None
+    if not markers.usable:
+        return MarkerSummary("none", 0.0, math.nan, 0.0, None)
+    first, end = markers.standing
+    standing_s = (end - first) / fps if standing_tilt_deg is not None else 0.0
+    return MarkerSummary(
+        markers.colour_name, markers.detection_rate, markers.diameter_px, standing_s, standing_tilt_deg
     )
 
 
@@ -345,7 +369,11 @@ def drop_small_frontal_steps(
 
     Returns the new values and how many steps were blanked (0 outside frontal views).
     """
-    frontal_keys = [k for k in values if k in CATALOGUE and CATALOGUE[k].views <= FRONTAL]
+    frontal_keys = [
+        k
+        for k in values
+        if k in CATALOGUE and CATALOGUE[k].views <= FRONTAL and not k.startswith("pelvic_drop_markers")
+    ]  # the stickers' pelvic drop needs no hip point
     if not frontal_keys or not len(midstance_frame):
         return values, 0
     hips = xy[midstance_frame][:, [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]]

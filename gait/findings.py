@@ -141,7 +141,12 @@ SEVERITY_ORDER: tuple[Severity, ...] = ("mild", "moderate", "severe")
 #: Per-step timing metrics: a still frame says nothing about them.
 TIMING_KEYS = frozenset({"cadence_steps_per_min", "step_time_s", "contact_time_s", "duty_factor_pct"})
 #: The metric a still of the "worst" step shows when there is no finding, by view family.
-FALLBACK_WORST_KEYS = ("pelvic_drop_midstance_deg", "hip_adduction_peak_deg", "overstride_leg_lengths")
+FALLBACK_WORST_KEYS = (
+    "pelvic_drop_markers_midstance_deg",
+    "pelvic_drop_midstance_deg",
+    "hip_adduction_peak_deg",
+    "overstride_leg_lengths",
+)
 
 
 def worst_step(

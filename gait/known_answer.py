@@ -18,6 +18,12 @@ TRUTH_SCHEMA = "gait.bench.truth/1"
 #: (metric key, side) pairs compared, in display order.
 COMPARED: tuple[tuple[str, Side], ...] = (
     ("cadence_steps_per_min", "both"),
+    ("pelvic_drop_markers_midstance_deg", "left"),
+    ("pelvic_drop_markers_midstance_deg", "right"),
+    ("pelvic_drop_markers_peak_deg", "left"),
+    ("pelvic_drop_markers_peak_deg", "right"),
+    ("hip_adduction_markers_peak_deg", "left"),
+    ("hip_adduction_markers_peak_deg", "right"),
     ("pelvic_drop_midstance_deg", "left"),
     ("pelvic_drop_midstance_deg", "right"),
     ("hip_adduction_peak_deg", "left"),
@@ -27,6 +33,14 @@ COMPARED: tuple[tuple[str, Side], ...] = (
     ("overstride_leg_lengths", "left"),
     ("overstride_leg_lengths", "right"),
 )
+
+
+#: gait's key -> the truth's, where they differ: the stickers are judged against the true pelvis.
+TRUTH_KEYS = {
+    "pelvic_drop_markers_midstance_deg": "pelvic_drop_psis_midstance_deg",
+    "pelvic_drop_markers_peak_deg": "pelvic_drop_psis_peak_deg",
+    "hip_adduction_markers_peak_deg": "hip_adduction_peak_deg",
+}
 
 
 @dataclass(frozen=True)
@@ -62,7 +76,8 @@ def known_answers(analysis: Analysis, truth: dict) -> list[KnownAnswer]:
     summary = truth.get("summary", {})
     for key, side in COMPARED:
         metric = analysis.metric(key, side)
-        true = summary.get(key if side == "both" else f"{key}.{side}")
+        true_key = TRUTH_KEYS.get(key, key)
+        true = summary.get(true_key if side == "both" else f"{true_key}.{side}")
         if metric is None or not metric.measurable or true is None or not math.isfinite(metric.median):
             continue
         out.append(KnownAnswer(metric.label, metric.unit, side, metric.median, float(true)))

@@ -279,7 +279,8 @@ def find_colour(
         return None
     counts, edges = np.histogram(hues, bins=36, range=(0.0, 360.0))
     smooth = counts + 0.5 * (np.roll(counts, 1) + np.roll(counts, -1))
-    peaks = np.argsort(smooth)[::-1][:max_candidates]
+    local = np.flatnonzero((smooth >= np.roll(smooth, 1)) & (smooth > np.roll(smooth, -1)))
+    peaks = local[np.argsort(smooth[local])[::-1][:max_candidates]]  # a shirt's hue fills one peak only
     best_hue, best_share = None, 0.0
     for peak in peaks:
         if smooth[peak] < 10:

@@ -116,16 +116,22 @@ def small_runner_notes(n_small: int, n_steps: int, min_hip_width_px: float) -> t
 
 
 def step_count_notes(
-    raw: PoseTrack, n_steps: int, bounce_spm: float, short_metrics: int, min_steps_for_verdict: int
+    raw: PoseTrack,
+    n_steps: int,
+    bounce_spm: float,
+    short_metrics: int,
+    min_steps_for_verdict: int,
+    before_run_s: float = 0.0,
 ) -> tuple[str, ...]:
     """Notes when the clip cannot give the steps a verdict needs, or when steps were missed.
 
     ``short_metrics``: how many measurements (metric keys) rest on fewer steps than a verdict needs
     (they are shown as "not enough steps (n)"). The bounce of the mid-hip (once per step) says how
     many steps the time with a person should hold; the two cut by the clip's ends are never whole.
+    ``before_run_s``: the standing trial and the start of running, which hold no step.
     """
     notes = []
-    seen_s = float(raw.person_found.sum()) / raw.fps
+    seen_s = float(raw.person_found.sum()) / raw.fps - before_run_s
     expected = bounce_spm * seen_s / 60 if np.isfinite(bounce_spm) else float("nan")
     if np.isfinite(expected) and n_steps < expected - 2.5:
         notes.append(

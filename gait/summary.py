@@ -95,7 +95,8 @@ def summarise(
         if reason:
             out.extend(_unmeasurable(info, side, reason) for side in _sides(info))
             continue
-        hip_width = values.get("hip_width_px") if info.views <= FRONTAL else None
+        # The stickers' centres are sub-pixel: the small-runner factor, for hip points, is not theirs.
+        hip_width = values.get("hip_width_px") if info.views <= FRONTAL and not info.markers else None
         sides = {
             side: _summary(
                 info, side, values[key], events, view, vis, fps, agreement, cfg, hip_width, markers

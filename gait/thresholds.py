@@ -176,6 +176,10 @@ UNVALIDATED = frozenset(
         "pelvic_drop_midstance_deg",
         "pelvic_drop_peak_deg",
         "hip_adduction_peak_deg",
+        # Against the sticker line the hip adduction still needs the pose model's femur through
+        # stance, and its peak comes at another moment than the pelvis's: on the bench it read
+        # 2.7-3.2 deg low (docs/validation.md). Shown, not judged.
+        "hip_adduction_markers_peak_deg",
     }
 )
 

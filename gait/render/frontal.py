@@ -52,6 +52,9 @@ class PelvisAnnotator:
         The engine's ``femoral_adduction_left_deg`` / ``femoral_adduction_right_deg`` traces.
     tilt_deg : float
         The camera roll the engine levelled by (clockwise positive; 0 when unknown).
+    stickers_px : (frames, 2, 2) float array, optional
+        The PSIS stickers (left, right): the line is drawn through them, each ringed, and
+        ``pelvis_angle_deg`` is then their levelled angle (``pelvis_marker_angle_deg``).
     """
 
     def __init__(
@@ -61,8 +64,12 @@ class PelvisAnnotator:
         pelvis_angle_deg: np.ndarray,
         adduction_deg: np.ndarray,
         tilt_deg: float = 0.0,
+        stickers_px: np.ndarray | None = None,
     ) -> None:
         self.hips = track.xy_px[:, [ix("left_hip"), ix("right_hip")]].astype(float)
+        #: The line's two ends: the PSIS stickers when there are, else the hip points.
+        self.stickers = stickers_px
+        self.line_ends = self.hips if stickers_px is None else np.asarray(stickers_px, float)
         self.knees = track.xy_px[:, [ix("left_knee"), ix("right_knee")]].astype(float)
         self.joint_centres = self.knees - femur_px(track.xy_px)
         self.stance = stance
@@ -75,29 +82,43 @@ class PelvisAnnotator:
 
     @classmethod
     def of(cls, analysis: Analysis, track: PoseTrack) -> PelvisAnnotator | None:
-        """The annotator for an analysis whose traces hold the pelvis and hip angles, else None."""
+        """The annotator for an analysis whose traces hold the pelvis and hip angles, else None. With
+        PSIS stickers the pelvis line is drawn through them, with their angle."""
         traces = analysis.traces
         keys = ("pelvis_angle_deg", "femoral_adduction_left_deg", "femoral_adduction_right_deg")
         if not all(k in traces for k in keys):
             return None
         adduction = np.column_stack((traces[keys[1]], traces[keys[2]]))
-        return cls(track, stance_of(analysis), traces[keys[0]], adduction, analysis.tilt_deg or 0.0)
+        stance = stance_of(analysis)
+        if "pelvis_marker_angle_deg" in traces:
+            stickers = np.stack(
+                [
+                    np.column_stack((traces[f"psis_marker_x_{side}_px"], traces[f"psis_marker_y_{side}_px"]))
+                    for side in SIDES
+                ],
+                axis=1,
+            )
+            angle = traces["pelvis_marker_angle_deg"]
+            return cls(track, stance, angle, adduction, analysis.tilt_deg or 0.0, stickers)
+        return cls(track, stance, traces[keys[0]], adduction, analysis.tilt_deg or 0.0)
 
     def label(self, frame_index: int) -> str:
-        """The pelvis text at a frame, e.g. ``"Pelvis 4.2°, R hip lower"`` (empty when unknown)."""
+        """The pelvis text at a frame, e.g. ``"Pelvis 4.2°, R hip lower"``, with PSIS stickers
+        ``"Pelvis (PSIS) 4.2°, R side lower"`` (empty when unknown)."""
         angle = self.angle_deg[frame_index] if frame_index < len(self.angle_deg) else math.nan
         if not math.isfinite(angle):
             return ""
+        source, part = (" (PSIS)", "side") if self.stickers is not None else ("", "hip")
         if abs(angle) < LEVEL_DEG:
-            return "Pelvis level"
+            return f"Pelvis{source} level"
         lower = "R" if angle > 0 else "L"
-        return f"Pelvis {format_value(abs(angle), 'deg')}, {lower} hip lower"
+        return f"Pelvis{source} {format_value(abs(angle), 'deg')}, {lower} {part} lower"
 
     def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
-        if not 0 <= frame_index < len(self.hips) or np.isnan(self.hips[frame_index]).any():
+        if not 0 <= frame_index < len(self.line_ends) or np.isnan(self.line_ends[frame_index]).any():
             return frame_bgr
         s = Scale.of(frame_bgr)
-        left, right = self.hips[frame_index]
+        left, right = self.line_ends[frame_index]
         mid, along = (left + right) / 2, right - left
         span = float(np.hypot(*along))
         if span < 1:
@@ -117,6 +138,10 @@ class PelvisAnnotator:
         end = ends[1] if x > mid[0] else ends[0]
         if label:
             draw_label(frame_bgr, label, (x, int(end[1]) + text_h // 2), text_h, YELLOW)
+        if self.stickers is not None:
+            for point in (left, right):
+                cv2.circle(frame_bgr, pt(point), s.px(9), INK, s.px(4), cv2.LINE_AA)
+                cv2.circle(frame_bgr, pt(point), s.px(9), WHITE, s.px(2), cv2.LINE_AA)
         for col in np.flatnonzero(self.stance[frame_index]):
             self._femur(frame_bgr, frame_index, int(col), s)
         return frame_bgr

@@ -21,6 +21,8 @@ STRIP_UNITS = 44
 
 #: Short names for the heads-up panel, by metric key; other keys use the metric's label.
 SHORT_LABELS: dict[str, str] = {
+    "pelvic_drop_markers_midstance_deg": "Pelvic drop (PSIS)",
+    "hip_adduction_markers_peak_deg": "Hip add. (PSIS)",
     "pelvic_drop_midstance_deg": "Pelvic drop",
     "pelvic_drop_peak_deg": "Pelvic drop pk",
     "hip_adduction_peak_deg": "Hip adduction",
@@ -33,9 +35,16 @@ SHORT_LABELS: dict[str, str] = {
 }
 
 
-#: Metrics shown in the heads-up panel, in order of preference, by view family.
+#: Metrics shown in the heads-up panel, in order of preference, by view family (the first three a clip
+#: has): with PSIS stickers their pelvic drop and hip adduction lead and the hip-point ones give way.
 HUD_KEYS: dict[str, tuple[str, ...]] = {
-    "frontal": ("femoral_adduction_peak_deg", "pelvic_drop_midstance_deg", "hip_adduction_peak_deg"),
+    "frontal": (
+        "pelvic_drop_markers_midstance_deg",
+        "femoral_adduction_peak_deg",
+        "hip_adduction_markers_peak_deg",
+        "pelvic_drop_midstance_deg",
+        "hip_adduction_peak_deg",
+    ),
     "side": ("overstride_leg_lengths", "shank_angle_ic_deg", "knee_flexion_ic_deg"),
 }
 

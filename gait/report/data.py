@@ -189,7 +189,27 @@ def capture_checks(analysis: Analysis) -> list[CaptureCheck]:
         _tilt_check(analysis.tilt_deg, analysis.view.view),
         _steps_check(analysis),
         _view_check(analysis),
+        *_marker_check(analysis),
     ]
+
+
+def _marker_check(analysis: Analysis) -> list[CaptureCheck]:
+    """Rear views: the PSIS stickers, found or not, and their standing trial."""
+    markers = analysis.markers
+    if markers is None:
+        return []
+    tip = (
+        "For pelvic drop put two round stickers (19-25 mm, a bright colour unlike your clothes) on the "
+        "two dimples of the low back, and stand still on the belt for 2-3 s before you start running."
+    )
+    if not markers.found:
+        return [CaptureCheck("PSIS stickers", "none found", "poor", tip)]
+    seen = f"{markers.colour}, seen in {markers.found_share:.0%} of frames"
+    if markers.standing_tilt_deg is None:
+        return [CaptureCheck("PSIS stickers", f"{seen}; no standing trial", "fair", tip)]
+    trial = f"standing trial {markers.standing_s:.1f} s, resting tilt {markers.standing_tilt_deg:+.1f}°"
+    status: Status = "good" if markers.found_share >= 0.95 else "fair"
+    return [CaptureCheck("PSIS stickers", f"{seen}; {trial}", status, tip)]
 
 
 def _fps_check(fps: float) -> CaptureCheck:
@@ -285,6 +305,7 @@ def build_summary(
         "worst_step": _worst(analysis),
         "person": analysis.person,
         "shots": [dataclasses.asdict(shot) for shot in analysis.shots],
+        "markers": dataclasses.asdict(analysis.markers) if analysis.markers else None,
         "advice": [_advice(item, analysis.findings) for item in advice],
         "symptoms": sorted(symptoms),
         "disclaimer": NOT_A_DIAGNOSIS,

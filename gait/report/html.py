@@ -37,7 +37,7 @@ from gait.analysis import Analysis, MetricSummary, view_family
 from gait.person import describe as describe_person
 from gait.present import SIDE_COLOUR_HEX, format_number, format_value, view_name
 from gait.report.data import capture_checks, frame_times, unit_of, write_text_atomic
-from gait.report.svg import BandEdge, StanceSeries, cadence_plot, stance_plot, steps_plot
+from gait.report.svg import BandEdge, StanceSeries, cadence_plot, stance_plot, steps_plot, sticker_diagram
 from gait.thresholds import DEFAULT_THRESHOLDS, MIN_STEPS_FOR_VERDICT, UNVALIDATED, ThresholdTable
 from gait.video import VideoInfo
 
@@ -45,11 +45,18 @@ from gait.video import VideoInfo
 STANCE_POINTS = 51
 #: Longest side of the still embedded in the report, pixels.
 STILL_MAX_SIDE_PX = 960
-#: Headline metrics by view family, in display order.
+#: Headline metrics by view family, in display order: the first two a clip measures (with PSIS
+#: stickers, their pelvic drop replaces the hip points').
 HEADLINE_KEYS: dict[str, tuple[str, ...]] = {
-    "frontal": ("femoral_adduction_peak_deg", "pelvic_drop_midstance_deg"),
+    "frontal": (
+        "pelvic_drop_markers_midstance_deg",
+        "femoral_adduction_peak_deg",
+        "pelvic_drop_midstance_deg",
+    ),
     "side": ("overstride_leg_lengths", "shank_angle_ic_deg"),
 }
+#: How many of those get a tile.
+HEADLINE_TILES = 2
 #: Axis titles for units.
 UNIT_WORDS: dict[str, str] = {"deg": "degrees", "s": "seconds", "%": "percent"}
 #: Advice sections of the report: (heading, kinds).
@@ -80,7 +87,13 @@ class TraceSpec:
 #: lower, so it reads as contralateral pelvic drop on left stance and, negated, on right stance.
 STANCE_TRACES: tuple[TraceSpec, ...] = (
     TraceSpec(
-        "Pelvic drop through stance",
+        "Pelvic drop through stance, from the PSIS stickers",
+        "degrees",
+        "pelvic_drop_markers_midstance_deg",
+        {"left": (("pelvis_marker_angle_deg", 1.0),), "right": (("pelvis_marker_angle_deg", -1.0),)},
+    ),
+    TraceSpec(
+        "Pelvic drop through stance, from the pose model's hip points (not validated)",
         "degrees",
         "pelvic_drop_midstance_deg",
         {
@@ -161,6 +174,7 @@ def render_report_html(
         "warnings": _warnings(advice),
         "symptoms": [SYMPTOMS.get(code, code) for code in sorted(symptoms)],
         "checks": capture_checks(analysis),
+        "sticker_guide": Markup(sticker_diagram()) if analysis.markers is not None else None,
         "quality_notes": list(analysis.quality_notes),
         "disclaimer": NOT_A_DIAGNOSIS,
     }
@@ -239,10 +253,12 @@ def _tiles(analysis: Analysis, advice: Sequence[AdviceItem]) -> list[dict[str, A
                 "note": note,
             }
         )
+    headline = 0
     for key in HEADLINE_KEYS.get(view_family(analysis.view.view), ()):
         per_side = [analysis.metric(key, side) for side in ("left", "right")]
         shown = [m for m in per_side if m is not None and m.measurable]
-        if shown:
+        if shown and headline < HEADLINE_TILES:
+            headline += 1
             tiles.append(
                 {
                     "label": shown[0].label,

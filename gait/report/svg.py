@@ -288,3 +288,37 @@ def cadence_plot(
             for x, y in zip(ax.x(time_s[chosen]), ax.y(cadence_spm[chosen]), strict=True)
         ]
     return _svg(ax, "Cadence per step", body)
+
+
+#: The sticker colour in the diagram.
+STICKER_HEX = "#D61F8C"
+
+
+def sticker_diagram() -> str:
+    """Where the PSIS stickers go, seen from behind: the two dimples of the low back, the line
+    through them, and how to check it (level when standing still; a 10 mm book under one foot
+    tilts it about 3 deg)."""
+    skin, shorts, ink = "#E8C4A8", "#3B4252", _TEXT
+    body = [
+        f'<path d="M70 20 C60 80 58 120 62 150 L238 150 C242 120 240 80 230 20 Z" fill="{skin}"/>',
+        f'<path d="M58 150 L242 150 L252 250 L48 250 Z" fill="{shorts}"/>',
+        '<line x1="150" y1="20" x2="150" y2="150" stroke="#C9A189" stroke-width="3" stroke-dasharray="6 5"/>',
+        '<ellipse cx="122" cy="128" rx="11" ry="7" fill="#C9A189"/>',
+        '<ellipse cx="178" cy="128" rx="11" ry="7" fill="#C9A189"/>',
+        f'<line x1="92" y1="128" x2="208" y2="128" stroke="{ink}" stroke-width="2" stroke-dasharray="5 4"/>',
+        f'<circle cx="122" cy="128" r="8" fill="{STICKER_HEX}" stroke="#fff" stroke-width="1.5"/>',
+        f'<circle cx="178" cy="128" r="8" fill="{STICKER_HEX}" stroke="#fff" stroke-width="1.5"/>',
+    ]
+    labels = [
+        _text(262, 112, "PSIS: the two dimples", "start", 13, ink),
+        _text(262, 130, "of the low back, about", "start", 13, ink),
+        _text(262, 148, "9 cm apart", "start", 13, ink),
+        _text(262, 178, "Stickers 19-25 mm, a bright", "start", 13, ink),
+        _text(262, 196, "colour unlike the clothes", "start", 13, ink),
+        _text(240, 275, "Stand still 2-3 s before running: the line should be level", "middle", 13, ink),
+        _text(240, 293, "(a 10 mm book under one foot tilts it about 3°)", "middle", 13, ink),
+    ]
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 480 305" role="img" {_FONT} '
+        'aria-label="Where the PSIS stickers go">' + "".join(body + labels) + "</svg>"
+    )
