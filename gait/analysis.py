@@ -193,6 +193,7 @@ class MarkerSummary:
     diameter_px: float
     standing_s: float
     standing_tilt_deg: float | None  # the stickers' resting tilt, subtracted (placement and roll)
+    standing_clip: str = ""  # the separate standing clip it came from (``--static``), if any
 
     @property
     def found(self) -> bool:

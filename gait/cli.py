@@ -232,6 +232,13 @@ def analyse(
     person: PersonOpt = None,
     markers: MarkersOpt = "auto",
     marker_colour: MarkerColourOpt = None,
+    static: Annotated[
+        Path | None,
+        typer.Option(
+            "--static",
+            help="A clip of standing still, filmed from the same place: the stickers' resting tilt.",
+        ),
+    ] = None,
 ) -> None:
     """Measure VIDEO and write the annotated video, summary.json, steps.csv and report.html into OUT."""
     from gait import pipeline
@@ -266,6 +273,7 @@ def analyse(
             person=person,
             markers=check_markers(markers, marker_colour),
             marker_colour=marker_colour,
+            static=static,
         )
         with frame_progress(video) as on_frame:
             result = pipeline.analyse_video(video, out, options, on_frame=on_frame)
@@ -310,6 +318,8 @@ def batch(
     cache_dir: CacheDirOpt = None,
     person: PersonOpt = None,
     symmetric: SymmetricOpt = None,
+    markers: MarkersOpt = "auto",
+    marker_colour: MarkerColourOpt = None,
 ) -> None:
     """Analyse many clips, one sub-folder of OUT each, plus OUT/batch.csv and OUT/index.html.
 
@@ -326,6 +336,8 @@ def batch(
         cache_dir=cache_folder(no_cache, cache_dir),
         person=person,
         symmetric=symmetric,
+        markers=check_markers(markers, marker_colour),
+        marker_colour=marker_colour,
     )
     try:
         plan = plan_batch(inputs, out)

@@ -285,8 +285,15 @@ def marker_summary(
         return MarkerSummary("none", 0.0, math.nan, 0.0, None)
     first, end = markers.standing
     standing_s = (end - first) / fps if standing_tilt_deg is not None else 0.0
+    if markers.resting_from:
+        standing_s = 0.0
     return MarkerSummary(
-        markers.colour_name, markers.detection_rate, markers.diameter_px, standing_s, standing_tilt_deg
+        markers.colour_name,
+        markers.detection_rate,
+        markers.diameter_px,
+        standing_s,
+        standing_tilt_deg,
+        markers.resting_from,
     )
 
 

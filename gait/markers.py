@@ -30,12 +30,13 @@ import itertools
 import math
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from gait.errors import InputError
 from gait.options import NAMED_HUES_DEG, hue_of
 from gait.track import LANDMARK_INDEX, PoseTrack
 from gait.video import Frame, VideoInfo, frames_at, iter_frames
@@ -95,6 +96,9 @@ class MarkerTrack:
         Gaps too long to bridge.
     standing : (first, end) frames
         The standing trial at the start of the clip ((0, 0) when there is none).
+    resting_from, resting_tilt :
+        The name of a separate standing clip and the resting tilt it gave (:func:`with_static`),
+        which then stands for the standing trial.
     """
 
     xy_px: np.ndarray
@@ -105,6 +109,8 @@ class MarkerTrack:
     diameter_px: float
     long_gaps_s: tuple[tuple[float, float], ...] = ()
     standing: tuple[int, int] = (0, 0)
+    resting_from: str = ""  # a separate standing clip (``--static``) gave the resting tilt
+    resting_tilt: float | None = None  # ... this one
 
     @property
     def usable(self) -> bool:
@@ -134,6 +140,8 @@ class MarkerTrack:
     def standing_tilt_deg(self) -> float | None:
         """Median sticker-line tilt over the standing trial, or None without one (or without
         stickers seen in most of it)."""
+        if self.resting_from:
+            return self.resting_tilt
         first, end = self.standing
         if end <= first or self.found[first:end].mean() < 0.8:
             return None
@@ -417,3 +425,18 @@ def find_markers(video: Path, info: VideoInfo, track: PoseTrack, colour: str | N
         n, nan = track.n_frames, math.nan
         return MarkerTrack(np.full((n, 2, 2), nan), np.zeros(n, bool), track.person_found, nan, False, nan)
     return track_markers(iter_frames(video, info), track, hue, colour is not None)
+
+
+def with_static(markers: MarkerTrack, static: Path, info: VideoInfo, track: PoseTrack) -> MarkerTrack:
+    """``markers`` with the resting tilt of a separate standing clip (``--static``: filmed from the
+    same place, the stickers as they are), found in its still frames with the running clip's hue.
+    InputError when that clip holds no still stretch with the stickers in view."""
+    still = track_markers(iter_frames(static, info), track, markers.hue_deg, True)
+    first, end = standing_frames(track)
+    if end <= first or still.found[first:end].mean() < 0.8:
+        raise InputError(
+            f"{static.name} shows no second of standing still with both stickers in view: film 2-3 s "
+            "of standing from behind, from where the run was filmed."
+        )
+    tilt = float(np.nanmedian(still.line_tilt_deg()[first:end]))
+    return replace(markers, resting_from=static.name, resting_tilt=tilt)

@@ -177,9 +177,14 @@ def marker_notes(
     ]
     if standing_tilt_deg is not None:
         first, end = markers.standing
+        where = (
+            f"in {markers.resting_from}"
+            if markers.resting_from
+            else f"{(end - first) / fps:.1f} s at the start"
+        )
         notes.append(
-            f"Standing trial {(end - first) / fps:.1f} s at the start: the stickers' resting tilt "
-            f"{standing_tilt_deg:+.1f} deg (placement and camera roll) is subtracted."
+            f"Standing trial {where}: the stickers' resting tilt {standing_tilt_deg:+.1f} deg (placement "
+            "and camera roll) is subtracted."
         )
     else:
         notes.append(

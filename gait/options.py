@@ -40,8 +40,7 @@ def hue_of(colour: str) -> float:
         rgb = [int(name[i : i + 2], 16) / 255.0 for i in (1, 3, 5)]
     except ValueError:
         raise InputError(
-            f"--marker-colour {colour!r} is not a colour gait knows: give one of "
-            f"{', '.join(NAMED_HUES_DEG)} or #rrggbb."
+            f"{colour!r} is not a colour gait knows: give one of {', '.join(NAMED_HUES_DEG)} or #rrggbb."
         ) from None
     return colorsys.rgb_to_hsv(*rgb)[0] * 360.0
 
@@ -73,3 +72,4 @@ class AnalyseOptions:
     person: str | None = None  # --person: "N" (N-th person) or "X,Y" (nearest that point); None: default
     markers: str = "auto"  # PSIS stickers in rear views: "auto" (looked for), "psis" (required), "none"
     marker_colour: str | None = None  # the stickers' colour (gait.markers.hue_of); None: found
+    static: Path | None = None  # a separate standing clip giving the stickers' resting tilt

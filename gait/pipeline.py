@@ -16,7 +16,7 @@ from gait.analysis import Analysis
 from gait.engine import analyse_track
 from gait.errors import AnalysisError, InputError
 from gait.fsutil import atomic_path, sha256_file, staged_output
-from gait.markers import MarkerTrack, find_markers
+from gait.markers import MarkerTrack, find_markers, with_static
 from gait.options import NEEDS, AnalyseOptions
 from gait.person import PEOPLE_SCHEME, PersonSpec, check_supported
 from gait.pose import DEFAULT_MAX_SIDE_PX, average_with_mirror, backend_model_sha256, extract_track
@@ -265,6 +265,9 @@ def psis_markers(
     if options.markers == "none" or not rear:
         return None
     markers = find_markers(video, info, track, options.marker_colour)
+    if options.static is not None and markers.usable:
+        static = pose_track(options.static, options.model, options.cache_dir, backend=options.backend)
+        markers = with_static(markers, options.static, static.info, static.track)
     if options.markers == "psis" and not markers.usable:
         colour = f" {options.marker_colour}" if options.marker_colour else ""
         raise InputError(

@@ -331,3 +331,65 @@ def test_no_stickers_are_seen_on_real_rear_clips(track_of) -> None:
         track = track_of(clip)
         markers = find_markers(clip, probe(clip), track, None)
         assert not markers.usable, (name, markers.detection_rate, markers.colour_name)
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_the_readmes_sticker_diagram_is_the_one_the_report_draws() -> None:
+    from gait.report.svg import sticker_diagram
+
+    assert (Path(__file__).parents[1] / "docs" / "psis-stickers.svg").read_text() == sticker_diagram() + "\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--markers", "dots"], "'dots': choose from auto, psis, none"),
+        (["--marker-colour", "teal"], "'teal' is not a colour"),
+    ],
+)
+def test_marker_options_are_checked_before_any_work(args, message, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from gait.cli import app
+
+    clip = tmp_path / "run.mp4"
+    clip.write_bytes(b"never read")
+    result = CliRunner().invoke(app, ["analyse", str(clip), "--out", str(tmp_path / "out"), *args])
+    assert result.exit_code == 2 and message in " ".join(result.output.split())
+    assert not (tmp_path / "out").exists()
+
+
+def test_markers_psis_fails_writing_nothing_on_a_clip_without_them(
+    pose_cache_dir: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from gait.cli import app
+
+    clip, out = BENCH / "rear_cpd6-2_60fps.mp4", tmp_path / "out"
+    args = ["analyse", str(clip), "--out", str(out), "--markers", "psis", "--no-video"]
+    result = CliRunner().invoke(app, [*args, "--cache-dir", str(pose_cache_dir)])
+    assert result.exit_code == 2
+    assert "No pair of PSIS stickers was found" in " ".join(result.output.split())
+    assert not out.exists()
+
+
+def test_a_separate_standing_clip_gives_the_resting_tilt(rendered, track_of, tmp_path: Path) -> None:
+    """``--static``: the first 1.7 s of the offset clip as its own clip give the same resting tilt as
+    the standing trial inside the clip (3.2 deg of placement plus 3 deg of roll); a clip of running
+    has no still stretch and is refused."""
+    from gait.errors import InputError
+    from gait.markers import with_static
+    from tests.conftest import excerpt
+
+    name = "rear_markers_offset5_30fps"
+    markers, _ = rendered(name)
+    still = excerpt(BENCH / f"{name}.mp4", tmp_path / "still.mp4", 0, 50)
+    combined = with_static(markers, still, probe(still), track_of(still))
+    assert combined.resting_from == "still.mp4"
+    assert combined.standing_tilt_deg() == pytest.approx(markers.standing_tilt_deg(), abs=0.3)
+    running = excerpt(BENCH / f"{name}.mp4", tmp_path / "running.mp4", 80, 180)
+    with pytest.raises(InputError, match="no second of standing still"):
+        with_static(markers, running, probe(running), track_of(running))

@@ -22,6 +22,7 @@ from gait.thresholds import UNVALIDATED
 
 #: Per-side metrics a batch row carries: (summary.json key, column stem, unit).
 ROW_METRICS = (
+    ("pelvic_drop_markers_midstance_deg", "pelvic_drop_psis", "deg"),  # empty without stickers
     ("pelvic_drop_midstance_deg", "pelvic_drop", "deg"),
     ("hip_adduction_peak_deg", "hip_adduction", "deg"),
     ("femoral_adduction_peak_deg", "femoral_adduction", "deg"),
