@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 from gait.errors import InputError
 from gait.report.data import column_name
-from gait.thresholds import MIN_STEPS_FOR_VERDICT, SCREENING_THRESHOLDS, UNVALIDATED
+from gait.thresholds import MARKER_PLACEMENT_KEYS, MIN_STEPS_FOR_VERDICT, SCREENING_THRESHOLDS, UNVALIDATED
 
 COMPARE_SCHEMA = "gait.compare/1"
 #: A metric with a lower confidence than this in either clip is not compared.
@@ -224,8 +224,15 @@ def compare_summaries(before: Mapping[str, Any], after: Mapping[str, Any]) -> li
     fps = [float(s.get("clip", {}).get("fps") or 0.0) for s in (before, after)]
     frame_s = 1.0 / min(fps) if min(fps) > 0 else 0.0
     after_by = {(m["key"], m["side"]): m for m in after["metrics"]}
+    no_trial = any((s.get("markers") or {}).get("standing_tilt_deg") is None for s in (before, after))
+
+    def differ(m: Mapping[str, Any]) -> str:
+        if clips_differ or not (no_trial and m["key"] in MARKER_PLACEMENT_KEYS and m["side"] != "both"):
+            return clips_differ
+        return "a visit without a standing trial: each side's sticker value assumes level placement"
+
     return [
-        compare_metric(m, after_by[(m["key"], m["side"])], clips_differ, view_family(view_b), frame_s)
+        compare_metric(m, after_by[(m["key"], m["side"])], differ(m), view_family(view_b), frame_s)
         for m in before["metrics"]
         if (m["key"], m["side"]) in after_by
         and (m.get("measurable") or after_by[(m["key"], m["side"])].get("measurable"))

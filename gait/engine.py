@@ -30,7 +30,6 @@ from gait.markers import MarkerTrack
 from gait.metrics import cadence, hip, pelvis, stride
 from gait.metrics.catalogue import CATALOGUE, FRONTAL, REAR, SIDE
 from gait.notes import (
-    MARKER_PLACEMENT_KEYS,
     cut_notes,
     marker_notes,
     pitch_notes,
@@ -40,6 +39,7 @@ from gait.notes import (
 )
 from gait.signal import CleanedTrack, clean_track, level_xy
 from gait.summary import landmark_visibility, shot_summaries, summarise
+from gait.thresholds import MARKER_PLACEMENT_KEYS
 from gait.track import LANDMARK_INDEX, PoseTrack
 from gait.views import classify_view, user_view
 

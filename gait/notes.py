@@ -149,14 +149,6 @@ def step_count_notes(
     return tuple(notes)
 
 
-#: Marker metrics whose per-side value carries the stickers' placement: without a standing trial
-#: only the mean of both sides is judged (a sticker 5 mm high on one side adds +3 deg to one side
-#: and -3 deg to the other).
-MARKER_PLACEMENT_KEYS = frozenset(
-    {"pelvic_drop_markers_midstance_deg", "pelvic_drop_markers_peak_deg", "hip_adduction_markers_peak_deg"}
-)
-
-
 def marker_notes(
     markers: MarkerTrack | None, view: str, standing_tilt_deg: float | None, fps: float
 ) -> tuple[str, ...]:

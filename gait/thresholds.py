@@ -183,6 +183,13 @@ UNVALIDATED = frozenset(
     }
 )
 
+#: Marker metrics whose per-side value carries the stickers' placement: without a standing trial
+#: only the mean of both sides is judged (a sticker 5 mm high on one side adds +3 deg to one side
+#: and -3 deg to the other).
+MARKER_PLACEMENT_KEYS = frozenset(
+    {"pelvic_drop_markers_midstance_deg", "pelvic_drop_markers_peak_deg", "hip_adduction_markers_peak_deg"}
+)
+
 #: The table verdicts come from: the screening bands less what the bench has not validated.
 DEFAULT_THRESHOLDS = ThresholdTable(
     bands={k: b for k, b in SCREENING_THRESHOLDS.bands.items() if k not in UNVALIDATED},
