@@ -239,6 +239,14 @@ def analyse(
             help="A clip of standing still, filmed from the same place: the stickers' resting tilt.",
         ),
     ] = None,
+    static_block_mm: Annotated[
+        float | None,
+        typer.Option(
+            min=1.0,
+            max=60.0,
+            help="The --static clip stands on a block this high under one foot: check the set-up instead.",
+        ),
+    ] = None,
 ) -> None:
     """Measure VIDEO and write the annotated video, summary.json, steps.csv and report.html into OUT."""
     from gait import pipeline
@@ -274,6 +282,7 @@ def analyse(
             markers=check_markers(markers, marker_colour),
             marker_colour=marker_colour,
             static=static,
+            static_block_mm=static_block_mm,
         )
         with frame_progress(video) as on_frame:
             result = pipeline.analyse_video(video, out, options, on_frame=on_frame)

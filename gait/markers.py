@@ -30,7 +30,7 @@ import itertools
 import math
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -97,8 +97,10 @@ class MarkerTrack:
     standing : (first, end) frames
         The standing trial at the start of the clip ((0, 0) when there is none).
     resting_from, resting_tilt :
-        The name of a separate standing clip and the resting tilt it gave (:func:`with_static`),
+        The name of a separate standing clip and the resting tilt it gave (:func:`resting_tilt_of`),
         which then stands for the standing trial.
+    block_check : (measured, expected low, expected high), deg
+        The set-up check (``--static-block-mm``, gait.metrics.pelvis.block_check).
     """
 
     xy_px: np.ndarray
@@ -111,6 +113,7 @@ class MarkerTrack:
     standing: tuple[int, int] = (0, 0)
     resting_from: str = ""  # a separate standing clip (``--static``) gave the resting tilt
     resting_tilt: float | None = None  # ... this one
+    block_check: tuple[float, float, float] | None = None  # measured, expected low and high (deg)
 
     @property
     def usable(self) -> bool:
@@ -427,16 +430,15 @@ def find_markers(video: Path, info: VideoInfo, track: PoseTrack, colour: str | N
     return track_markers(iter_frames(video, info), track, hue, colour is not None)
 
 
-def with_static(markers: MarkerTrack, static: Path, info: VideoInfo, track: PoseTrack) -> MarkerTrack:
-    """``markers`` with the resting tilt of a separate standing clip (``--static``: filmed from the
-    same place, the stickers as they are), found in its still frames with the running clip's hue.
-    InputError when that clip holds no still stretch with the stickers in view."""
-    still = track_markers(iter_frames(static, info), track, markers.hue_deg, True)
+def resting_tilt_of(static: Path, info: VideoInfo, track: PoseTrack, hue_deg: float) -> float:
+    """A separate standing clip's sticker tilt (deg), found in its still frames with the running
+    clip's hue (``--static``: filmed from the same place). InputError when it holds no still stretch
+    with both stickers in view."""
+    still = track_markers(iter_frames(static, info), track, hue_deg, True)
     first, end = standing_frames(track)
     if end <= first or still.found[first:end].mean() < 0.8:
         raise InputError(
             f"{static.name} shows no second of standing still with both stickers in view: film 2-3 s "
             "of standing from behind, from where the run was filmed."
         )
-    tilt = float(np.nanmedian(still.line_tilt_deg()[first:end]))
-    return replace(markers, resting_from=static.name, resting_tilt=tilt)
+    return float(np.nanmedian(still.line_tilt_deg()[first:end]))

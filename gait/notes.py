@@ -184,6 +184,13 @@ def marker_notes(
             "level, so only their mean over both sides and the excursion are judged; stand still for "
             "2-3 s before running next time."
         )
+    if markers.block_check is not None:
+        measured, low, high = markers.block_check
+        verdict = "as it should" if low - 0.5 <= abs(measured) <= high + 0.5 else "check the set-up"
+        notes.append(
+            f"Set-up check: the block tilts the sticker line {abs(measured):.1f} deg; an adult's hip "
+            f"width predicts {low:.1f}-{high:.1f} deg: {verdict}."
+        )
     for start_s, end_s in markers.long_gaps_s:
         notes.append(f"PSIS markers hidden {start_s:.2f}-{end_s:.2f} s: those frames are left out.")
     return tuple(notes)

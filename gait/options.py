@@ -72,4 +72,5 @@ class AnalyseOptions:
     person: str | None = None  # --person: "N" (N-th person) or "X,Y" (nearest that point); None: default
     markers: str = "auto"  # PSIS stickers in rear views: "auto" (looked for), "psis" (required), "none"
     marker_colour: str | None = None  # the stickers' colour (gait.markers.hue_of); None: found
-    static: Path | None = None  # a separate standing clip giving the stickers' resting tilt
+    static: Path | None = None  # a separate standing clip giving the stickers' resting tilt ...
+    static_block_mm: float | None = None  # ... or, standing on a block this high, the set-up check

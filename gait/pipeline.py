@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -16,7 +16,8 @@ from gait.analysis import Analysis
 from gait.engine import analyse_track
 from gait.errors import AnalysisError, InputError
 from gait.fsutil import atomic_path, sha256_file, staged_output
-from gait.markers import MarkerTrack, find_markers, with_static
+from gait.markers import MarkerTrack, find_markers, resting_tilt_of
+from gait.metrics.pelvis import block_check
 from gait.options import NEEDS, AnalyseOptions
 from gait.person import PEOPLE_SCHEME, PersonSpec, check_supported
 from gait.pose import DEFAULT_MAX_SIDE_PX, average_with_mirror, backend_model_sha256, extract_track
@@ -266,8 +267,13 @@ def psis_markers(
         return None
     markers = find_markers(video, info, track, options.marker_colour)
     if options.static is not None and markers.usable:
-        static = pose_track(options.static, options.model, options.cache_dir, backend=options.backend)
-        markers = with_static(markers, options.static, static.info, static.track)
+        still = pose_track(options.static, options.model, options.cache_dir, backend=options.backend)
+        tilt = resting_tilt_of(options.static, still.info, still.track, markers.hue_deg)
+        if options.static_block_mm is None:
+            markers = replace(markers, resting_from=options.static.name, resting_tilt=tilt)
+        else:
+            check = block_check(markers.standing_tilt_deg(), tilt, options.static_block_mm)
+            markers = replace(markers, block_check=check)
     if options.markers == "psis" and not markers.usable:
         colour = f" {options.marker_colour}" if options.marker_colour else ""
         raise InputError(

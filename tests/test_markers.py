@@ -381,15 +381,27 @@ def test_a_separate_standing_clip_gives_the_resting_tilt(rendered, track_of, tmp
     the standing trial inside the clip (3.2 deg of placement plus 3 deg of roll); a clip of running
     has no still stretch and is refused."""
     from gait.errors import InputError
-    from gait.markers import with_static
+    from gait.markers import resting_tilt_of
     from tests.conftest import excerpt
 
     name = "rear_markers_offset5_30fps"
     markers, _ = rendered(name)
     still = excerpt(BENCH / f"{name}.mp4", tmp_path / "still.mp4", 0, 50)
-    combined = with_static(markers, still, probe(still), track_of(still))
-    assert combined.resting_from == "still.mp4"
-    assert combined.standing_tilt_deg() == pytest.approx(markers.standing_tilt_deg(), abs=0.3)
+    tilt = resting_tilt_of(still, probe(still), track_of(still), markers.hue_deg)
+    assert tilt == pytest.approx(markers.standing_tilt_deg(), abs=0.3)
     running = excerpt(BENCH / f"{name}.mp4", tmp_path / "running.mp4", 80, 180)
     with pytest.raises(InputError, match="no second of standing still"):
-        with_static(markers, running, probe(running), track_of(running))
+        resting_tilt_of(running, probe(running), track_of(running), markers.hue_deg)
+
+
+def test_the_block_check_predicts_the_tilt_from_the_hip_width() -> None:
+    """10 mm under one foot turns a pelvis 150-200 mm between the hip joints by atan(10/200) to
+    atan(10/150): 2.86-3.81 deg; measured is the block clip's tilt less the run's standing trial."""
+    from gait.errors import InputError
+    from gait.metrics.pelvis import block_check
+
+    measured, low, high = block_check(0.5, 3.7, 10.0)
+    assert measured == pytest.approx(3.2)
+    assert (low, high) == pytest.approx((2.86, 3.81), abs=0.01)
+    with pytest.raises(InputError, match="standing start"):
+        block_check(None, 3.7, 10.0)

@@ -9,8 +9,11 @@ adds +r to one side and -r to the other; the mean of both sides is roll-free.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from gait.errors import InputError
 from gait.events import StepEvents
 from gait.gather import at_frames, nan_max_rows, window_gather
 from gait.landmarks import L_HIP, R_HIP, mid_hip_px, mid_shoulder_px
@@ -101,3 +104,25 @@ def marker_pelvic_drop_deg(marker_tilt_deg: np.ndarray, events: StepEvents) -> d
         "pelvic_drop_markers_peak_deg": peak,
         "pelvic_drop_markers_excursion_deg": peak - sign * at_frames(marker_tilt_deg, start),
     }
+
+
+#: Distance between the hip joint centres of adults, mm (the pelvis turns about one of them when the
+#: other foot stands on a block): about 150 in small women to 200 in large men (Bell et al. 1990
+#: proportions of pelvic width).
+HIP_JOINT_DISTANCE_MM = (150.0, 200.0)
+
+
+def block_check(
+    level_tilt_deg: float | None, block_tilt_deg: float, block_mm: float
+) -> tuple[float, float, float]:
+    """The set-up check: standing with ``block_mm`` under one foot tilts the pelvis by
+    atan(block / hip joint distance). Returns the tilt measured (the block clip's less the run's own
+    standing trial, ``level_tilt_deg``) and the range :data:`HIP_JOINT_DISTANCE_MM` predicts (the
+    image cannot give the runner's hip width in mm). InputError without the run's standing trial."""
+    if level_tilt_deg is None:
+        raise InputError(
+            "The block check compares the block clip with the run's own standing start: stand still "
+            "for 2-3 s at the start of the run as well."
+        )
+    low, high = (math.degrees(math.atan(block_mm / d)) for d in HIP_JOINT_DISTANCE_MM[::-1])
+    return block_tilt_deg - level_tilt_deg, low, high
