@@ -377,6 +377,7 @@ def _run_on_dask(
                 i.out_dir,
                 options,
                 running,
+                None,
                 i.digest,
                 settings,
                 pure=False,

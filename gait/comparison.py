@@ -224,7 +224,9 @@ def compare_summaries(before: Mapping[str, Any], after: Mapping[str, Any]) -> li
     fps = [float(s.get("clip", {}).get("fps") or 0.0) for s in (before, after)]
     frame_s = 1.0 / min(fps) if min(fps) > 0 else 0.0
     after_by = {(m["key"], m["side"]): m for m in after["metrics"]}
-    no_trial = any((s.get("markers") or {}).get("standing_tilt_deg") is None for s in (before, after))
+    no_trial = any(
+        s.get("markers") and s["markers"].get("standing_tilt_deg") is None for s in (before, after)
+    )
 
     def differ(m: Mapping[str, Any]) -> str:
         if clips_differ or not (no_trial and m["key"] in MARKER_PLACEMENT_KEYS and m["side"] != "both"):

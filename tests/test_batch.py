@@ -419,6 +419,7 @@ def test_verbose_reaches_the_dask_workers(bad_clips: list[Path], tmp_path: Path)
             args = [*([flag] if flag else []), "batch", str(bad_clips[0]), "--out", str(tmp_path / str(flag))]
             result = CliRunner().invoke(app, [*args, "--scheduler", cluster.scheduler_address])
             assert result.exit_code == 1, result.output  # the clip is a text file: it fails, on the worker
+            assert "unexpected failure" not in result.output  # with gait's own sentence
             seen[flag] = next(iter(client.run(worker_levels).values()))
     assert seen["--verbose"] == [logging.DEBUG] * 4
     assert seen[None] == [logging.WARNING] + [logging.ERROR] * 3
