@@ -277,14 +277,18 @@ def _midstance(mid_y: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.nda
 def with_pelvis_midstance(events: StepEvents, pelvis_y_px: np.ndarray) -> StepEvents:
     """``events`` with each midstance moved to the lowest point of ``pelvis_y_px`` (a point on the
     pelvis itself, such as the middle of the PSIS stickers) within :data:`PELVIS_MIDSTANCE_SEARCH` of a
-    step either side of it. The pose model's mid-hip rides with the thighs: on the bench it put
-    midstance two frames late at 60 fps, a degree of pelvic drop at midstance. Contacts stay."""
+    step either side of it, and within its own step (from its contact to the next). The pose
+    model's mid-hip rides with the thighs: on the bench it put midstance two frames late at 60 fps,
+    a degree of pelvic drop at midstance. Contacts stay."""
     if not events.n:
         return events
     step_frames = int(np.median(events.end_frame - events.contact_frame))
     reach = max(1, round(PELVIS_MIDSTANCE_SEARCH * step_frames))
     height = detrended_height_px(pelvis_y_px, step_frames)
-    mid = _midstance(height, events.midstance_frame - reach, events.midstance_frame + reach)
+    start = np.maximum(events.midstance_frame - reach, events.contact_frame)  # within its own step
+    stop = events.midstance_frame + reach
+    stop = np.where(events.end_frame > events.midstance_frame, np.minimum(stop, events.end_frame - 1), stop)
+    mid = _midstance(height, start, stop)
     return replace(events, midstance_frame=np.where(mid >= 0, mid, events.midstance_frame))
 
 

@@ -76,10 +76,12 @@ def trunk_lean_deg(lean_left_deg: np.ndarray, events: StepEvents) -> dict[str, n
 
 
 def centred_stance(events: StepEvents) -> tuple[np.ndarray, np.ndarray]:
-    """Each step's stance window moved to be centred on its midstance, its length kept: with the PSIS
-    stickers midstance is the pelvis's lowest point (gait.events.with_pelvis_midstance), better
-    placed than the foot-based window of a frontal view."""
-    half = (events.stance_end_frame - events.contact_frame) // 2
+    """Each step's stance window centred on its midstance, as long as the clip's median stance: with
+    the PSIS stickers midstance is the pelvis's lowest point (gait.events.with_pelvis_midstance),
+    better placed than the foot-based window of a frontal view, whose length also varies with its
+    detection errors (a window of one frame gave an excursion of exactly 0 on the bench)."""
+    stance = events.stance_end_frame - events.contact_frame
+    half = int(np.median(stance)) // 2 if events.n else 0  # a runner's stance lasts alike each step
     return events.midstance_frame - half, events.midstance_frame + half
 
 
