@@ -394,13 +394,16 @@ INTRO = (
     "over the running frames. Standing tilt: the truth's resting sticker tilt plus the camera roll "
     "(gait reads it in the rolled image; roll + turns the scene clockwise, which lowers the right "
     "side, and the tilt is right side lower +). The renderer has no motion blur, sensor noise or "
-    "rolling shutter: a real phone clip will find stickers less reliably than these. The stickers' "
-    "colour is named to gait as #rrggbb (`--marker-colour`), because its unaided colour search fails "
-    "on several of these bodies (last column of the clip table)."
+    "rolling shutter: a real phone clip will find stickers less reliably than these."
 )
+#: How the stickers' colour reached gait, by ``--name-colour``.
+COLOUR_MODE = {
+    False: " gait found the stickers' colour itself, as for a user (last column of the clip table).",
+    True: " The stickers' colour was named to gait as #rrggbb (`--marker-colour`).",
+}
 
 
-def write_results(results: list[dict[str, Any]], docs: Path, compute_s: float) -> None:
+def write_results(results: list[dict[str, Any]], docs: Path, compute_s: float, named: bool) -> None:
     """docs/validation-markers.json and the marker tables of docs/validation.md (``compute_s``: this
     run's seconds; clips rendered in it are counted, the rest were cached with their pose tracks)."""
     rendered = sum(r.get("render_s", 0.0) > 1.0 for r in results)
@@ -414,7 +417,7 @@ def write_results(results: list[dict[str, Any]], docs: Path, compute_s: float) -
         f" This run: {compute_s / 60:.1f} min on 2 cores, {rendered} of {len(results)} clips rendered "
         "in it (the others, and every pose track, cached)."
     )
-    text = f"{INTRO}{compute}\n\n" + "\n\n".join(
+    text = f"{INTRO}{COLOUR_MODE[named]}{compute}\n\n" + "\n\n".join(
         f"### {name}\n\n" + "\n".join(rows) for name, rows in tables.items()
     )
     page = docs / "validation.md"
@@ -431,7 +434,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--only", type=int, default=0, help="the first N clips only, for trying changes")
     p.add_argument("--no-cache", action="store_true")
     p.add_argument(
-        "--find-colour", action="store_true", help="let gait find the stickers' colour (default: named)"
+        "--name-colour", action="store_true", help="name the stickers' colour to gait (default: it finds it)"
     )
     a = p.parse_args(argv)
     conds = grid(tuple(g for g in a.drop.split(",") if g))
@@ -440,5 +443,5 @@ def main(argv: list[str] | None = None) -> None:
     a.clips.mkdir(parents=True, exist_ok=True)
     cache = None if a.no_cache else Path.home() / ".cache" / "gait"
     start = time.perf_counter()
-    results = run(conds, a.clips, cache, not a.find_colour)
-    write_results(results, a.docs, time.perf_counter() - start)
+    results = run(conds, a.clips, cache, a.name_colour)
+    write_results(results, a.docs, time.perf_counter() - start, a.name_colour)

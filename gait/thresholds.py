@@ -160,8 +160,11 @@ SCREENING_THRESHOLDS = ThresholdTable(
     # docs/validation.md, "Left-right difference": twice the RMS error over the seven level
     # hip-height clips of the bench's hold-out grid, full model: 1.05 deg with each frame read
     # with its mirror image, 1.47 deg without.
-    bench_asymmetry_error={"femoral_adduction_peak_deg": 2.1},
-    single_pass_asymmetry_error={"femoral_adduction_peak_deg": 2.9},
+    # The PSIS stickers' pelvic drop: twice the RMS error of the left-right difference on the four
+    # hold-out hip-height clips with a standing trial (0.34 deg; docs/validation.md, PSIS markers);
+    # the stickers do not come from the pose model, so reading frames mirrored changes nothing.
+    bench_asymmetry_error={"femoral_adduction_peak_deg": 2.1, "pelvic_drop_markers_midstance_deg": 0.7},
+    single_pass_asymmetry_error={"femoral_adduction_peak_deg": 2.9, "pelvic_drop_markers_midstance_deg": 0.7},
 )
 
 #: Metrics the known-answer bench has not shown to be right (docs/validation.md): through the pose

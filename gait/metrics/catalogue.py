@@ -67,8 +67,9 @@ _BENCH = (
 #: Rear views only: the stickers sit on the low back.
 REAR = frozenset({"rear"})
 _MARKERS = (
-    "from the PSIS stickers (the 2D clinical method); on rendered runners within about 1 deg of the "
-    "true pelvis (docs/validation.md)"
+    "from the PSIS stickers (the 2D clinical method); on rendered runners filmed at hip height with a "
+    "standing trial, each side within 0.5 deg of the true pelvis (docs/validation.md); skin moving over "
+    "the bone reads it lower"
 )
 
 CATALOGUE: dict[str, MetricInfo] = {
