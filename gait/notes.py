@@ -159,7 +159,7 @@ def marker_notes(
         return (
             "No PSIS markers found, so pelvic drop is read from the pose model's hip points only (not "
             "validated): put two round stickers on the low-back dimples to measure it (see the filming "
-            "guide).",
+            "guide), or name their colour with --marker-colour if they are there.",
         )
     how = "as named" if markers.colour_named else "found by colour"
     notes = [
