@@ -17,7 +17,7 @@ from rich.table import Table
 # Only light modules here: a command imports what it needs (pose, video, reports) when it runs, so
 # ``gait --help``, ``gait cache clear`` and ``gait compare`` on output folders start in a moment.
 from gait import cache
-from gait.advice import SYMPTOMS, headline, parse_symptoms, too_few_steps_title
+from gait.advice import SYMPTOMS, headline, parse_symptoms
 from gait.analysis import View
 from gait.console import (
     ConsoleHandler,
@@ -37,7 +37,6 @@ from gait.logs import set_verbose, verbose_logs
 from gait.options import MARKER_MODES, NAMED_HUES_DEG, NEEDS, AnalyseOptions, hue_of
 from gait.person import PersonSpec
 from gait.person import describe as describe_person
-from gait.thresholds import MIN_STEPS_FOR_VERDICT
 
 if TYPE_CHECKING:
     from gait.batch import ClipOutcome
@@ -298,9 +297,8 @@ def analyse(
         console.print(f"[dim]not measured:[/] {escape(line)}")
     for note in result.analysis.quality_notes:
         console.print(f"[dim]note:[/] {escape(note)}")
-    head = headline(result.advice, result.analysis.findings)
-    too_few = "" if head.alarm else too_few_steps_title(result.analysis.metrics, MIN_STEPS_FOR_VERDICT)
-    console.print(f"[bold]{escape(too_few or head.title)}[/]")
+    a = result.analysis
+    console.print(f"[bold]{escape(headline(result.advice, a.findings, a.metrics, a.view.view).title)}[/]")
     for item in result.advice:
         if item.kind in ADVICE_LISTED and item.id != "not_a_diagnosis":
             console.print(f"[cyan]advice:[/] {escape(item.title)}")

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from gait.analysis import Analysis, MarkerSummary, Steps, View
+from gait.analysis import Analysis, MarkerSummary, MetricSummary, Steps, View
 from gait.config import Config
 from gait.errors import AnalysisError, NoPersonInTrackError
 from gait.events import (
@@ -38,7 +38,7 @@ from gait.notes import (
     step_count_notes,
 )
 from gait.signal import CleanedTrack, clean_track, level_xy
-from gait.summary import landmark_visibility, shot_summaries, summarise
+from gait.summary import NO_STEP_REASON, landmark_visibility, shot_summaries, summarise
 from gait.thresholds import MARKER_PLACEMENT_KEYS
 from gait.track import LANDMARK_INDEX, PoseTrack
 from gait.views import classify_view, user_view
@@ -125,6 +125,7 @@ def analyse_track(
     metrics = summarise(
         values, events, view_est, vis, track.fps, agreement, cfg, tilt_unc, events_spm, not walking, usable
     )
+    values = capture_gate(values, metrics)
     symmetric = bool(track.meta.get("symmetric"))
     findings = make_findings(metrics, cfg.thresholds, tilt_unc, cfg.min_steps_for_verdict, symmetric)
     steps = to_steps(events, values)
@@ -361,6 +362,14 @@ def drop_steps_across_cuts(
 #: After a standing trial, steps starting within this long of its end are the start (the belt and the
 #: runner speeding up), not steady running: left out.
 RUN_START_S = 0.6
+
+
+def capture_gate(values: dict[str, np.ndarray], metrics: tuple[MetricSummary, ...]) -> dict[str, np.ndarray]:
+    """Per-step values blanked for every metric the clip cannot give (feet out of frame, too few
+    frames per second): the summaries say "not measurable", so the video, steps.csv and the plots
+    show no number for them either (a handrail taken for a leg drew "Shank 115 deg" before)."""
+    gated = {m.key for m in metrics if not m.measurable and m.reason != NO_STEP_REASON}
+    return {k: np.full_like(v, np.nan, dtype=float) if k in gated else v for k, v in values.items()}
 
 
 def drop_steps_before(values: dict[str, np.ndarray], events: StepEvents, frame: int) -> dict[str, np.ndarray]:

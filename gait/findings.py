@@ -21,9 +21,9 @@ from typing import Literal
 import numpy as np
 
 from gait.analysis import Finding, MetricSummary, Steps, WorstStep
-from gait.metrics.catalogue import CATALOGUE
+from gait.metrics.catalogue import CATALOGUE, LEAD_KEYS
 from gait.present import format_value
-from gait.thresholds import BandName, ThresholdTable
+from gait.thresholds import UNVALIDATED, BandName, ThresholdTable
 
 Severity = Literal["mild", "moderate", "severe"]
 
@@ -140,13 +140,6 @@ def make_findings(
 SEVERITY_ORDER: tuple[Severity, ...] = ("mild", "moderate", "severe")
 #: Per-step timing metrics: a still frame says nothing about them.
 TIMING_KEYS = frozenset({"cadence_steps_per_min", "step_time_s", "contact_time_s", "duty_factor_pct"})
-#: The metric a still of the "worst" step shows when there is no finding, by view family.
-FALLBACK_WORST_KEYS = (
-    "pelvic_drop_markers_midstance_deg",
-    "pelvic_drop_midstance_deg",
-    "hip_adduction_peak_deg",
-    "overstride_leg_lengths",
-)
 
 
 def worst_step(
@@ -154,9 +147,9 @@ def worst_step(
 ) -> WorstStep | None:
     """The step to show as a still: the largest credible value of the most severe finding's metric.
 
-    Timing findings (cadence, step time) have no telling still, so they are passed over; with
-    no other finding the view's main metric is used. Values beyond the upper Tukey fence
-    (Q3 + 1.5 IQR of that side's steps) are treated as tracking glitches and skipped, and so
+    Timing findings (cadence, step time) have no telling still, so they are passed over; with no
+    other finding the view's first validated lead metric is used. Values beyond the upper Tukey
+    fence (Q3 + 1.5 IQR of that side's steps) are treated as tracking glitches and skipped, and so
     are steps where the runner is smaller than usual in the picture (hip width under the
     median of the same side's steps), so the still shows a well-resolved step. Returns None
     when no step has a value.
@@ -168,7 +161,10 @@ def worst_step(
         reverse=True,
     )
     candidates = [(f.metric_key, f.side) for f in ranked]
-    candidates += [(k, "both") for k in FALLBACK_WORST_KEYS if k in steps.values]
+    # No finding to show: the view's first validated lead metric (an unvalidated one would pick a
+    # "worst" step by a number gait itself does not trust).
+    leads = [k for family in LEAD_KEYS.values() for k in family if k not in UNVALIDATED]
+    candidates += [(k, "both") for k in leads if k in steps.values]
     for key, side in candidates:
         sides = ("left", "right") if side == "both" else (side,)
         on_side = np.isin(steps.side, sides)

@@ -61,7 +61,9 @@ from gait.advice.words import (
     parse_symptoms,
     tiers_of,
 )
-from gait.analysis import Finding, MetricSummary
+from gait.analysis import Finding, MetricSummary, view_family
+from gait.metrics.catalogue import LEAD_KEYS
+from gait.thresholds import MIN_STEPS_FOR_VERDICT
 
 __all__ = [
     "ABDUCTOR_SITES",
@@ -151,11 +153,33 @@ def too_few_steps_title(metrics: Sequence[MetricSummary], min_steps_for_verdict:
     )
 
 
-def headline(advice: Sequence[AdviceItem], findings: Sequence[Finding]) -> Headline:
-    """What to lead with: the first reported warning sign's action, else how many findings stood out."""
+def not_measurable_title(metrics: Sequence[MetricSummary], view: str) -> str:
+    """The headline for a clip that measures none of its view's lead metrics (the feet out of frame
+    in a side view, say); "" otherwise, and for views that have none (oblique): "nothing stood out"
+    would claim a check that could not be made."""
+    leads = [m for m in metrics if m.key in LEAD_KEYS.get(view_family(view), ()) and m.side != "both"]
+    if not leads or any(m.measurable for m in leads):
+        return ""
+    return f"This clip cannot be measured well: {leads[0].reason.removeprefix('not measurable: ')}"
+
+
+def headline(
+    advice: Sequence[AdviceItem],
+    findings: Sequence[Finding],
+    metrics: Sequence[MetricSummary] = (),
+    view: str = "",
+) -> Headline:
+    """What to lead with, the one title the CLI, the report and the batch give: the first reported
+    warning sign's action; else, with the clip's ``metrics`` and ``view``, that it cannot be measured
+    (:func:`not_measurable_title`) or holds too few steps (:func:`too_few_steps_title`); else how many
+    findings stood out."""
     action = next((item for item in advice if item.kind == "action"), None)
     if action is not None:
         return Headline(action.title, True, action)
+    if not_measured := not_measurable_title(metrics, view) or too_few_steps_title(
+        metrics, MIN_STEPS_FOR_VERDICT
+    ):
+        return Headline(not_measured, False, None)
     if findings:
         title = "One thing stood out" if len(findings) == 1 else f"{len(findings)} things stood out"
     else:

@@ -227,6 +227,22 @@ CATALOGUE: dict[str, MetricInfo] = {
 }
 
 
+#: The metrics that lead each view family, in order: the video's panel shows the first three a clip
+#: measures, the report's tiles the first two, the still of the "worst" step the first validated one
+#: with a value, and a clip that measures none of them is headlined as not measurable. With PSIS
+#: stickers their pelvic drop leads; the pose model's hip-point angles come last.
+LEAD_KEYS: dict[str, tuple[str, ...]] = {
+    "frontal": (
+        "pelvic_drop_markers_midstance_deg",
+        "femoral_adduction_peak_deg",
+        "hip_adduction_markers_peak_deg",
+        "pelvic_drop_midstance_deg",
+        "hip_adduction_peak_deg",
+    ),
+    "side": ("overstride_leg_lengths", "shank_angle_ic_deg", "knee_flexion_ic_deg"),
+}
+
+
 def not_measurable_reason(info: MetricInfo, view: str) -> str:
     """One sentence on why ``info`` is not measured in ``view``."""
     where = {

@@ -8,11 +8,11 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from gait.analysis import Analysis, Steps, view_family
-from gait.metrics.catalogue import CADENCE_KEY
+from gait.analysis import Analysis, MetricSummary, Steps, view_family
+from gait.metrics.catalogue import CADENCE_KEY, LEAD_KEYS
 from gait.present import SIDES
 from gait.render.draw import GREY, SIDE_BGR, WHITE, Overlay, Scale, draw_text, ix, shade, text_width
-from gait.thresholds import UNVALIDATED
+from gait.thresholds import MIN_STEPS_FOR_VERDICT, UNVALIDATED
 from gait.track import PoseTrack
 
 #: Height of the gait strip along the bottom, drawing units.
@@ -32,20 +32,6 @@ SHORT_LABELS: dict[str, str] = {
     "knee_flexion_ic_deg": "Knee flexion",
     "contact_time_s": "Contact (s)",
     "duty_factor_pct": "Duty factor (%)",
-}
-
-
-#: Metrics shown in the heads-up panel, in order of preference, by view family (the first three a clip
-#: has): with PSIS stickers their pelvic drop and hip adduction lead and the hip-point ones give way.
-HUD_KEYS: dict[str, tuple[str, ...]] = {
-    "frontal": (
-        "pelvic_drop_markers_midstance_deg",
-        "femoral_adduction_peak_deg",
-        "hip_adduction_markers_peak_deg",
-        "pelvic_drop_midstance_deg",
-        "hip_adduction_peak_deg",
-    ),
-    "side": ("overstride_leg_lengths", "shank_angle_ic_deg", "knee_flexion_ic_deg"),
 }
 
 
@@ -136,8 +122,10 @@ class HudAnnotator:
             label = SHORT_LABELS.get(key, known.label[:16] if known else key[:16])
             if key in UNVALIDATED:
                 label += " (unvalidated)"  # shown, not judged: docs/validation.md
-            texts = [m.shown(short=True) if m is not None and m.measurable else "-" for m in summaries]
+            texts = [_cell(m) for m in summaries]
             self.rows.append((label, texts[0], texts[1]))
+        #: One line under the rows explaining a value left out for too few steps (not one per cell).
+        self.footnote = FEW_STEPS_NOTE if any(FEW_STEPS_MARK in t for r in self.rows for t in r[1:]) else ""
         self._overlays: dict[tuple[int, ...], Overlay] = {}
 
     def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
@@ -149,18 +137,13 @@ class HudAnnotator:
 
     def _draw(self, frame_bgr: np.ndarray) -> np.ndarray:
         s = Scale.of(frame_bgr)
-        text_h, line_h, pad = s.px(17), s.px(34), s.px(14)
+        natural = self._width(s.px(17), s.px(14))
+        fit = min(1.0, (frame_bgr.shape[1] - 2 * s.px(12)) / max(natural, 1))  # narrow clips: smaller
+        text_h, line_h, pad = (max(8, round(s.px(units) * fit)) for units in (17, 34, 14))
         label_w = max([text_width("Cadence", text_h)] + [text_width(r[0], text_h) for r in self.rows])
-        widest = max(
-            [text_width("00.0°", text_h)] + [text_width(t, text_h) for r in self.rows for t in r[1:]]
-        )
-        col_w = widest + s.px(18)
-        width = (
-            pad * 3
-            + label_w
-            + max(2 * col_w, text_width(max(self.cadence, "000 steps/min", key=len), text_h))
-        )
-        height = pad * 2 + line_h * (2 + len(self.rows)) - s.px(8)
+        col_w = self._col_w(text_h)
+        width = self._width(text_h, pad)
+        height = pad * 2 + line_h * (2 + len(self.rows) + bool(self.footnote)) - s.px(8)
         if not self.rows:
             height -= line_h
         x0 = s.px(12) if self.corner == "left" else frame_bgr.shape[1] - s.px(12) - width
@@ -180,7 +163,39 @@ class HudAnnotator:
             draw_text(frame_bgr, label, (x, y), text_h, GREY)
             for col, side in enumerate(SIDES):
                 draw_text(frame_bgr, texts[col], (x + label_w + pad + col * col_w, y), text_h, SIDE_BGR[side])
+        if self.footnote:
+            draw_text(frame_bgr, self.footnote, (x, y + line_h), round(text_h * 0.85), GREY)
         return frame_bgr
+
+    def _col_w(self, text_h: int) -> int:
+        """Width of a side's column at this text size."""
+        widest = max(
+            [text_width("00.0°", text_h)] + [text_width(t, text_h) for r in self.rows for t in r[1:]]
+        )
+        return widest + round(text_h * 18 / 17)
+
+    def _width(self, text_h: int, pad: int) -> int:
+        """The panel's width at this text size."""
+        label_w = max([text_width("Cadence", text_h)] + [text_width(r[0], text_h) for r in self.rows])
+        values_w = max(
+            2 * self._col_w(text_h), text_width(max(self.cadence, "000 steps/min", key=len), text_h)
+        )
+        footnote_w = text_width(self.footnote, round(text_h * 0.85)) if self.footnote else 0
+        return max(pad * 3 + label_w + values_w, 2 * pad + footnote_w)
+
+
+#: A panel cell whose value rests on too few steps: the mark and the one line that explains it.
+FEW_STEPS_MARK = "few"
+FEW_STEPS_NOTE = f"few: under {MIN_STEPS_FOR_VERDICT} steps, no value shown"
+
+
+def _cell(m: MetricSummary | None) -> str:
+    """A panel cell: the value as everywhere else (MetricSummary.shown), "few (n)" for too few steps."""
+    if m is None or not m.measurable:
+        return "-"
+    if not m.enough_steps:
+        return f"{FEW_STEPS_MARK} ({m.n_steps if m.verdict_steps is None else m.verdict_steps})"
+    return m.shown(short=True)
 
 
 def hud_corner(track: PoseTrack) -> Literal["left", "right"]:
@@ -195,5 +210,5 @@ def hud_keys(analysis: Analysis) -> list[str]:
     usable = list(
         dict.fromkeys(m.key for m in analysis.metrics if m.side in SIDES and m.measurable and m.n_steps)
     )
-    preferred = [k for k in HUD_KEYS.get(view_family(analysis.view.view), ()) if k in usable]
+    preferred = [k for k in LEAD_KEYS.get(view_family(analysis.view.view), ()) if k in usable]
     return (preferred or usable)[:3]

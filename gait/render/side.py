@@ -70,9 +70,11 @@ class SideViewAnnotator:
         return frame_bgr
 
     def _arrow(self, frame: np.ndarray, step: int, s: Scale) -> None:
-        """Arrow from the hip vertical to the heel as it was at contact."""
+        """Arrow from the hip vertical to the heel as it was at contact, where the step has an
+        overstride (none where the clip cannot give it: the feet out of frame)."""
         c, side = int(self.steps.contact_frame[step]), str(self.steps.side[step])
-        if side not in SIDES:
+        overstride = self.steps.values.get("overstride_leg_lengths")
+        if side not in SIDES or overstride is None or not np.isfinite(overstride[step]):
             return
         heel, hip = self.heels[c, SIDES.index(side)], self.mid_hip[c]
         if np.isnan(heel).any() or np.isnan(hip).any():

@@ -34,6 +34,7 @@ from gait.advice import (
     too_few_steps_title,
 )
 from gait.analysis import Analysis, MetricSummary, view_family
+from gait.metrics.catalogue import LEAD_KEYS
 from gait.person import describe as describe_person
 from gait.present import SIDE_COLOUR_HEX, format_number, format_value, view_name
 from gait.report.data import capture_checks, frame_times, unit_of, write_text_atomic
@@ -45,17 +46,7 @@ from gait.video import VideoInfo
 STANCE_POINTS = 51
 #: Longest side of the still embedded in the report, pixels.
 STILL_MAX_SIDE_PX = 960
-#: Headline metrics by view family, in display order: the first two a clip measures (with PSIS
-#: stickers, their pelvic drop replaces the hip points').
-HEADLINE_KEYS: dict[str, tuple[str, ...]] = {
-    "frontal": (
-        "pelvic_drop_markers_midstance_deg",
-        "femoral_adduction_peak_deg",
-        "pelvic_drop_midstance_deg",
-    ),
-    "side": ("overstride_leg_lengths", "shank_angle_ic_deg"),
-}
-#: How many of those get a tile.
+#: How many of the view's lead metrics (gait.metrics.catalogue.LEAD_KEYS) get a tile.
 HEADLINE_TILES = 2
 #: Axis titles for units.
 UNIT_WORDS: dict[str, str] = {"deg": "degrees", "s": "seconds", "%": "percent"}
@@ -208,13 +199,12 @@ def _meta_line(analysis: Analysis) -> str:
 
 
 def _headline(analysis: Analysis, advice: Sequence[AdviceItem]) -> dict[str, Any]:
-    head = headline(advice, analysis.findings)
+    head = headline(advice, analysis.findings, analysis.metrics, analysis.view.view)
     confidence = analysis.view.confidence
     sure = analysis.view.certainty
-    too_few = "" if head.alarm else too_few_steps_title(analysis.metrics, MIN_STEPS_FOR_VERDICT)
     return {
-        "title": too_few or head.title,
-        "too_few": bool(too_few),
+        "title": head.title,
+        "too_few": not head.alarm and bool(too_few_steps_title(analysis.metrics, MIN_STEPS_FOR_VERDICT)),
         "alarm": head.alarm,
         "lead": head.lead,
         "findings": [
@@ -254,7 +244,7 @@ def _tiles(analysis: Analysis, advice: Sequence[AdviceItem]) -> list[dict[str, A
             }
         )
     headline = 0
-    for key in HEADLINE_KEYS.get(view_family(analysis.view.view), ()):
+    for key in LEAD_KEYS.get(view_family(analysis.view.view), ()):
         per_side = [analysis.metric(key, side) for side in ("left", "right")]
         shown = [m for m in per_side if m is not None and m.measurable]
         if shown and headline < HEADLINE_TILES:
@@ -412,7 +402,7 @@ def _step_plots(analysis: Analysis, thresholds: ThresholdTable) -> list[dict[str
     steps = analysis.steps
     bands = band_edges(thresholds)
     wanted = [
-        *HEADLINE_KEYS.get(view_family(analysis.view.view), ()),
+        *LEAD_KEYS.get(view_family(analysis.view.view), ()),
         *(k for k in bands if k != CADENCE_KEY),
     ]
     keys = [k for k in dict.fromkeys(wanted) if k in steps.values]
