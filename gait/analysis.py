@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from gait.present import format_short, format_value
+from gait.present import format_number, format_short, format_value
+from gait.thresholds import MIN_STEPS_FOR_VERDICT, UNVALIDATED
 from gait.track import PoseTrack
 
 #: Camera views gait recognises. side_left / side_right: the runner travels toward image left / right.
@@ -184,6 +185,21 @@ class ShotSummary:
 
 
 @dataclass(frozen=True)
+class SymmetryCheck:
+    """A left-right comparison that was judged (gait.findings.symmetry_checks): the difference of the
+    two sides' medians (left - right) against the allowance (detectable difference + the bench's
+    error + the roll allowance), in the metric's unit."""
+
+    key: str
+    difference: float
+    allowance: float
+
+    @property
+    def asymmetric(self) -> bool:
+        return abs(self.difference) > self.allowance
+
+
+@dataclass(frozen=True)
 class MarkerSummary:
     """What the PSIS stickers of a rear view gave (gait.markers): ``found_share`` 0 when none were
     found; ``standing_s`` 0 without a standing trial, whose resting tilt is then None."""
@@ -220,8 +236,31 @@ class Analysis:
     person: dict[str, Any] | None = None  # who was followed when several people are in frame (gait.person)
     shots: tuple[ShotSummary, ...] = ()  # per shot, when hard cuts split the clip (else empty)
     markers: MarkerSummary | None = None  # PSIS stickers, when looked for (rear views)
+    symmetry: tuple[SymmetryCheck, ...] = ()  # the left-right comparisons that were judged
     track: PoseTrack | None = None  # the cleaned track (not serialised)
     raw_track: PoseTrack | None = None  # the track as the model gave it (not serialised)
+
+    def verdict(self, m: MetricSummary) -> str:
+        """What was judged of a summary, in words, the one wording of the CLI table and the report:
+        its band; or why there is none; for a side comparison that was judged, its outcome."""
+        if not m.measurable:
+            return ""
+        check = next((c for c in self.symmetry if c.key == m.key), None)
+        if check is not None and m.side == "both":
+            words = "asymmetric" if check.asymmetric else "symmetric"
+            sign = ">" if check.asymmetric else "within"
+            diff = format_number(abs(check.difference), m.unit)
+            band = f"{m.band}, " if m.band else ""
+            return f"{band}{words}: L-R {diff} {sign} {format_value(check.allowance, m.unit)}"
+        if m.band:
+            return m.band
+        if m.key in UNVALIDATED:
+            return "no verdict (not validated)"
+        if not m.enough_steps:
+            return f"no verdict (<{MIN_STEPS_FOR_VERDICT} steps)"
+        if check is not None:
+            return "no band; sides compared (both)"
+        return "no band for this measure"
 
     def metric(self, key: str, side: Side) -> MetricSummary | None:
         """The summary of ``key`` for ``side``, or None."""
@@ -244,6 +283,7 @@ class Analysis:
             "person": self.person,
             "shots": [dataclasses.asdict(shot) for shot in self.shots],
             "markers": dataclasses.asdict(self.markers) if self.markers else None,
+            "symmetry": [dataclasses.asdict(c) | {"asymmetric": c.asymmetric} for c in self.symmetry],
             "steps": {
                 "side": self.steps.side,
                 "contact_frame": self.steps.contact_frame,

@@ -29,7 +29,6 @@ from rich.text import Text
 from gait.analysis import Analysis
 from gait.errors import GaitError
 from gait.present import format_number
-from gait.thresholds import MIN_STEPS_FOR_VERDICT, UNVALIDATED
 
 if TYPE_CHECKING:
     from gait.batch import ClipOutcome
@@ -82,14 +81,6 @@ def metrics_table(analysis: Analysis) -> Table:
         table.add_column(escape(column), justify=justify)  # type: ignore[arg-type]
     for m in analysis.metrics:
         if m.measurable:
-            few = m.n_steps < MIN_STEPS_FOR_VERDICT
-            verdict = m.band or (
-                "no verdict (not validated)"
-                if m.key in UNVALIDATED
-                else f"no verdict (<{MIN_STEPS_FOR_VERDICT} steps)"
-                if few
-                else "-"
-            )
             table.add_row(
                 escape(f"{m.label} [{m.unit}]"),
                 m.side,
@@ -97,7 +88,7 @@ def metrics_table(analysis: Analysis) -> Table:
                 format_number(m.iqr, m.unit) if m.enough_steps else "-",
                 str(m.n_steps),
                 f"{m.confidence:.0%}",
-                verdict,
+                analysis.verdict(m),
             )
     return table
 

@@ -23,7 +23,7 @@ from gait.events import (
     travel_direction,
     with_pelvis_midstance,
 )
-from gait.findings import make_findings, worst_step
+from gait.findings import make_findings, symmetry_checks, worst_step
 from gait.gather import nan_max_rows, window_gather
 from gait.landmarks import USED_LANDMARKS, leg_length_px, mid_hip_px, stance_leg_length_px
 from gait.markers import MarkerTrack
@@ -127,7 +127,8 @@ def analyse_track(
     )
     values = capture_gate(values, metrics)
     symmetric = bool(track.meta.get("symmetric"))
-    findings = make_findings(metrics, cfg.thresholds, tilt_unc, cfg.min_steps_for_verdict, symmetric)
+    symmetry = symmetry_checks(metrics, cfg.thresholds, tilt_unc, cfg.min_steps_for_verdict, symmetric)
+    findings = make_findings(metrics, symmetry)
     steps = to_steps(events, values)
     n_timed = int(np.isfinite(values["step_time_s"]).sum())
     notes = (
@@ -162,6 +163,7 @@ def analyse_track(
         person=track.meta.get("person"),
         shots=shot_summaries(cuts, track.time_s, events, values["step_time_s"], cfg),
         markers=marker_summary(markers, view_est.view, standing_tilt, track.fps),
+        symmetry=symmetry,
         track=ctrack,
         raw_track=track,
     )

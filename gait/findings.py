@@ -20,7 +20,7 @@ from typing import Literal
 
 import numpy as np
 
-from gait.analysis import Finding, MetricSummary, Steps, WorstStep
+from gait.analysis import Finding, MetricSummary, Steps, SymmetryCheck, WorstStep
 from gait.metrics.catalogue import CATALOGUE, LEAD_KEYS
 from gait.present import format_value
 from gait.thresholds import UNVALIDATED, BandName, ThresholdTable
@@ -82,15 +82,16 @@ def band_findings(metrics: Sequence[MetricSummary]) -> list[Finding]:
     return out
 
 
-def asymmetry_findings(
+def symmetry_checks(
     metrics: Sequence[MetricSummary],
     table: ThresholdTable,
     tilt_uncertainty_deg: float,
     min_steps: int,
     symmetric: bool,
-) -> list[Finding]:
-    """Left-right differences larger than the detectable difference (plus the bench's error, for
-    frames read with their mirror image or not, and the roll allowance)."""
+) -> tuple[SymmetryCheck, ...]:
+    """Every left-right comparison that was judged: the difference of the sides' medians against
+    the detectable difference plus the bench's error (for frames read with their mirror image or
+    not) and the roll allowance, for metrics with a detectable difference and enough steps a side."""
     by_key = {(m.key, m.side): m for m in metrics}
     out = []
     for key, detectable in table.detectable_difference.items():
@@ -100,37 +101,38 @@ def asymmetry_findings(
         if min(left.n_steps, right.n_steps) < min_steps:
             continue
         diff = left.median - right.median
-        info = CATALOGUE[key]
-        allowance = (
-            detectable
-            + table.asymmetry_error(key, symmetric)
-            + (2 * tilt_uncertainty_deg if info.roll_sensitive else 0.0)
-        )
-        if not math.isfinite(diff) or abs(diff) <= allowance:
+        if not math.isfinite(diff):
             continue
-        high, low = (left, right) if diff > 0 else (right, left)
+        roll = 2 * tilt_uncertainty_deg if CATALOGUE[key].roll_sensitive else 0.0
+        allowance = detectable + table.asymmetry_error(key, symmetric) + roll
+        out.append(SymmetryCheck(key, diff, allowance))
+    return tuple(out)
+
+
+def asymmetry_findings(metrics: Sequence[MetricSummary], checks: Sequence[SymmetryCheck]) -> list[Finding]:
+    """The judged left-right differences larger than their allowance (:func:`symmetry_checks`)."""
+    by_key = {(m.key, m.side): m for m in metrics}
+    out = []
+    for check in checks:
+        if not check.asymmetric:
+            continue
+        left, right = by_key[(check.key, "left")], by_key[(check.key, "right")]
+        high, low = (left, right) if check.difference > 0 else (right, left)
+        diff, allowance = abs(check.difference), check.allowance
         message = (
-            f"{info.label} is {format_value(abs(diff), left.unit)} higher on {high.side} stance "
+            f"{CATALOGUE[check.key].label} is {format_value(diff, left.unit)} higher on {high.side} stance "
             f"({format_value(high.median, high.unit)}, {high.n_steps} steps) than on {low.side} stance "
             f"({format_value(low.median, low.unit)}, {low.n_steps} steps); differences up to "
             f"{format_value(allowance, left.unit)} are within measurement error here."
         )
-        severity: Severity = "mild" if abs(diff) <= 2 * allowance else "moderate"
-        out.append(Finding("asymmetry", key, high.side, severity, abs(diff), left.unit, message))
+        severity: Severity = "mild" if diff <= 2 * allowance else "moderate"
+        out.append(Finding("asymmetry", check.key, high.side, severity, diff, left.unit, message))
     return out
 
 
-def make_findings(
-    metrics: Sequence[MetricSummary],
-    table: ThresholdTable,
-    tilt_uncertainty_deg: float,
-    min_steps: int,
-    symmetric: bool,
-) -> tuple[Finding, ...]:
-    """All findings, band findings first, then asymmetries (``symmetric``: frames read with their
-    mirror image)."""
-    asymmetries = asymmetry_findings(metrics, table, tilt_uncertainty_deg, min_steps, symmetric)
-    return tuple(band_findings(metrics) + asymmetries)
+def make_findings(metrics: Sequence[MetricSummary], checks: Sequence[SymmetryCheck]) -> tuple[Finding, ...]:
+    """All findings, band findings first, then asymmetries (from the judged ``checks``)."""
+    return tuple(band_findings(metrics) + asymmetry_findings(metrics, checks))
 
 
 # --------------------------------------------------------------------------- the still

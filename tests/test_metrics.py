@@ -7,7 +7,7 @@ import pytest
 
 from gait.analysis import MetricSummary
 from gait.events import StepEvents, knee_flexion_deg
-from gait.findings import make_findings, verdict_band
+from gait.findings import make_findings, symmetry_checks, verdict_band
 from gait.gather import at_frames, nan_argmax_rows, nan_max_rows, window_gather
 from gait.metrics import cadence, hip, pelvis, stride
 from gait.thresholds import DEFAULT_THRESHOLDS, SCREENING_THRESHOLDS, Band
@@ -183,12 +183,16 @@ def test_asymmetry_needs_more_than_detectable_difference_plus_twice_the_tilt() -
     metrics = [
         banded(summary("pelvic_drop_midstance_deg", s, v, 10)) for s, v in (("left", 8.5), ("right", 2.0))
     ]
-    codes = [f.code for f in make_findings(metrics, SCREENING_THRESHOLDS, 0.0, 7, True)]
+    codes = [
+        f.code for f in make_findings(metrics, symmetry_checks(metrics, SCREENING_THRESHOLDS, 0.0, 7, True))
+    ]
     assert "asymmetry" in codes and "pelvic_drop_high" in codes
     # 6.5 deg apart: more than 3, but not more than 3 + 2 * 2 when the camera may be 2 deg off level
-    assert "asymmetry" not in [f.code for f in make_findings(metrics, SCREENING_THRESHOLDS, 2.0, 7, True)]
+    assert "asymmetry" not in [
+        f.code for f in make_findings(metrics, symmetry_checks(metrics, SCREENING_THRESHOLDS, 2.0, 7, True))
+    ]
     few = [summary("pelvic_drop_midstance_deg", s, v, 5) for s, v in (("left", 12.0), ("right", 2.0))]
-    assert make_findings(few, SCREENING_THRESHOLDS, 0.0, 7, True) == ()
+    assert make_findings(few, symmetry_checks(few, SCREENING_THRESHOLDS, 0.0, 7, True)) == ()
 
 
 def test_an_asymmetry_read_without_the_mirror_image_needs_the_larger_bench_allowance() -> None:
@@ -200,8 +204,10 @@ def test_an_asymmetry_read_without_the_mirror_image_needs_the_larger_bench_allow
     assert 0 < mirrored < single
     gap = table.detectable_difference[key] + (mirrored + single) / 2
     metrics = [summary(key, "left", 6.0 + gap, 10), summary(key, "right", 6.0, 10)]
-    assert [f.code for f in make_findings(metrics, table, 0.0, 7, True)] == ["asymmetry"]
-    assert make_findings(metrics, table, 0.0, 7, False) == ()
+    assert [f.code for f in make_findings(metrics, symmetry_checks(metrics, table, 0.0, 7, True))] == [
+        "asymmetry"
+    ]
+    assert make_findings(metrics, symmetry_checks(metrics, table, 0.0, 7, False)) == ()
 
 
 def test_findings_messages_carry_unit_and_steps() -> None:
@@ -209,7 +215,7 @@ def test_findings_messages_carry_unit_and_steps() -> None:
 
     m = summary("overstride_leg_lengths", "right", 0.4, 12, unit="leg lengths")
     m = replace(m, band=verdict_band(m, SCREENING_THRESHOLDS, 0.0, 7))
-    (finding,) = make_findings([m], SCREENING_THRESHOLDS, 0.0, 7, True)
+    (finding,) = make_findings([m], symmetry_checks([m], SCREENING_THRESHOLDS, 0.0, 7, True))
     assert finding.code == "overstriding" and finding.severity == "moderate"
     assert "0.40 leg lengths" in finding.message and "12 steps" in finding.message
 

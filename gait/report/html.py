@@ -440,9 +440,12 @@ def _cadence_plot(analysis: Analysis, advice: Sequence[AdviceItem]) -> dict[str,
 # Tables and advice
 
 
-def _cell(m: MetricSummary, common_notes: Collection[str]) -> dict[str, Any]:
-    """One table cell: value, band, spread, steps, confidence and the notes peculiar to this side."""
+def _cell(m: MetricSummary, common_notes: Collection[str], verdict: str) -> dict[str, Any]:
+    """One table cell: value, band, what was judged (Analysis.verdict, when more than the band),
+    spread, steps, confidence and the notes peculiar to this side."""
     notes = "; ".join(n for n in m.notes if n not in common_notes)
+    if verdict and verdict != m.band:
+        notes = f"{verdict}; {notes}" if notes else verdict
     if not m.measurable:
         return {"value": "not measurable", "spread": m.reason, "band": None, "steps": "", "notes": notes}
     spread = (
@@ -482,7 +485,7 @@ def _metric_rows(analysis: Analysis) -> list[dict[str, Any]]:
         common = set.intersection(*(set(m.notes) for m in summaries))
         row: dict[str, Any] = {"label": summaries[0].label, "notes": sorted(common)}
         row |= {side: None for side in ("left", "right", "both")}
-        row |= {m.side: _cell(m, common) for m in summaries}
+        row |= {m.side: _cell(m, common, analysis.verdict(m)) for m in summaries}
         rows.append(row)
     return rows
 
