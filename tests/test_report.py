@@ -62,7 +62,8 @@ def test_summary_schema_shape(analysis: Analysis) -> None:
     assert summary["schema"] == SUMMARY_SCHEMA == "gait.summary/1"
     assert set(summary) == {
         "schema", "generator", "clip", "view", "capture", "steps", "metrics",
-        "findings", "worst_step", "person", "shots", "markers", "advice", "symptoms", "disclaimer",
+        "findings", "symmetry", "worst_step", "person", "shots", "markers", "advice", "symptoms",
+        "disclaimer",
     }  # fmt: skip
     assert summary["clip"]["file"] == "run.mp4" and summary["clip"]["rotation_deg"] == 90
     assert summary["generator"]["pose"] == {

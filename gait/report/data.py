@@ -302,6 +302,7 @@ def build_summary(
         },
         "metrics": [_metric(m) for m in analysis.metrics],
         "findings": [dataclasses.asdict(f) for f in analysis.findings],
+        "symmetry": [dataclasses.asdict(c) | {"asymmetric": c.asymmetric} for c in analysis.symmetry],
         "worst_step": _worst(analysis),
         "person": analysis.person,
         "shots": [dataclasses.asdict(shot) for shot in analysis.shots],
