@@ -75,3 +75,10 @@ def test_the_panel_fits_a_narrow_clip_and_explains_few_steps_once() -> None:
     drawn = hud.annotate(frame.copy(), 0)
     assert drawn[:, -4:].min() == 255  # nothing drawn in the last pixels: the panel fits
     assert drawn[:, :100].min() < 255  # and it is there
+
+
+def test_a_foot_landing_behind_the_hips_reads_behind() -> None:
+    from gait.render.side import contact_line
+
+    assert contact_line("overstride_leg_lengths", -0.02) == "Foot 0.02 leg lengths behind"
+    assert contact_line("overstride_leg_lengths", 0.12) == "Foot 0.12 leg lengths ahead"

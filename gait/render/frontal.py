@@ -103,12 +103,12 @@ class PelvisAnnotator:
         return cls(track, stance, traces[keys[0]], adduction, analysis.tilt_deg or 0.0)
 
     def label(self, frame_index: int) -> str:
-        """The pelvis text at a frame, e.g. ``"Pelvis 4.2°, R hip lower"``, with PSIS stickers
-        ``"Pelvis (PSIS) 4.2°, R side lower"`` (empty when unknown)."""
+        """The pelvis text at a frame: ``"Pelvis (unvalidated) 4.2°, R hip lower"`` from the hip
+        points, ``"Pelvis (PSIS) 4.2°, R side lower"`` from the stickers (empty when unknown)."""
         angle = self.angle_deg[frame_index] if frame_index < len(self.angle_deg) else math.nan
         if not math.isfinite(angle):
             return ""
-        source, part = (" (PSIS)", "side") if self.stickers is not None else ("", "hip")
+        source, part = (" (PSIS)", "side") if self.stickers is not None else (" (unvalidated)", "hip")
         if abs(angle) < LEVEL_DEG:
             return f"Pelvis{source} level"
         lower = "R" if angle > 0 else "L"

@@ -32,6 +32,14 @@ CONTACT_LINES: dict[str, tuple[str, str, str]] = {
 }
 
 
+def contact_line(key: str, value: float) -> str:
+    """One line of the landing panel: "Foot 0.12 leg lengths ahead", "Foot 0.02 leg lengths behind"."""
+    before, unit, after = CONTACT_LINES[key]
+    if after == " ahead" and value < 0:
+        value, after = -value, " behind"
+    return f"{before}{format_value(value, unit)}{after}"
+
+
 class SideViewAnnotator:
     """Side views: the vertical through the mid-hip, and an arrow from it to the foot at each contact.
 
@@ -108,8 +116,8 @@ class ContactPanelAnnotator:
         step = int(self.showing[frame_index])
         side = str(self.steps.side[step])
         lines = [f"{side.capitalize()} foot landing"] + [
-            f"{before}{format_value(float(self.steps.values[k][step]), unit)}{after}"
-            for k, (before, unit, after) in CONTACT_LINES.items()
+            contact_line(k, float(self.steps.values[k][step]))
+            for k in CONTACT_LINES
             if k in self.steps.values and np.isfinite(self.steps.values[k][step])
         ]
         if len(lines) == 1 or side not in SIDES:
