@@ -13,6 +13,7 @@ from gait.advice.words import (
     why_text,
 )
 from gait.analysis import Finding, MetricSummary
+from gait.thresholds import UNVALIDATED
 
 PROGRESSION = (
     " Move to the next stage when the current one feels easy and the pain is no worse the next morning; "
@@ -197,12 +198,18 @@ def _general_strength(metrics: Sequence[MetricSummary]) -> AdviceItem:
     hip_metrics = [m for m in metrics if m.key.startswith(HIP_CONTROL_PREFIXES)]
     judged = [m for m in hip_metrics if m.measurable and m.band is not None]
     unmeasurable = [m for m in hip_metrics if not m.measurable]
+    few = [m for m in hip_metrics if m.measurable and not m.enough_steps and m.key not in UNVALIDATED]
     if judged:
         status = "pelvic drop and hip adduction stayed within the screening bands in this clip"
-    elif unmeasurable:
+    elif unmeasurable and len(unmeasurable) == len(hip_metrics):
         status = f"this clip cannot show pelvic drop or hip adduction ({unmeasurable[0].reason.rstrip('.')})"
-    elif hip_metrics:
+    elif few:
         status = "this clip has too few steps for a verdict on pelvic drop or hip adduction"
+    elif hip_metrics:  # the reason is not the steps: say the real one (issue 21)
+        status = (
+            "pelvic drop and hip adduction from the pose model's hip points are not validated, so they "
+            "get no verdict: PSIS stickers on the low back would measure pelvic drop"
+        )
     else:
         status = "pelvic drop and hip adduction were not measured"
     body = (
