@@ -504,6 +504,7 @@ def test_index_names_its_columns_and_rounds_as_the_reports_do() -> None:
     pelvic_left, femoral_left = names.index("Pelvic drop, left"), names.index("Femoral adduction, left")
     assert anna[0].text == "visit 1/anna rear.mp4"  # the shared folder is said once, above the table
     assert anna[pelvic_left].text == "6.0°" and not anna[pelvic_left].unvalidated  # from the stickers
+    assert "PSIS" in anna[pelvic_left].title and "hip points" in ben[pelvic_left].title
     femoral = rows[0].values["femoral_adduction left [deg]"]
     assert anna[femoral_left].text == format_short(femoral, "deg") and not anna[femoral_left].unvalidated
     hips = rows[1].values["pelvic_drop left [deg]"]

@@ -216,7 +216,9 @@ def index_cells(row: BatchRow, under: str = "") -> list[IndexCell]:
             for stem in stems:
                 found = _value_cell(row, stem, side, unit)
                 if found is not None:
-                    if _KEY_OF_STEM[stem] in UNVALIDATED:
+                    if stem == "pelvic_drop_psis":
+                        found = dataclass_replace(found, title=f"{found.title}; from the PSIS stickers")
+                    elif _KEY_OF_STEM[stem] in UNVALIDATED:
                         found = dataclass_replace(
                             found, unvalidated=True, title=f"{found.title}; {HIP_POINTS_NOTE}"
                         )
