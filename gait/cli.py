@@ -21,6 +21,8 @@ from gait.advice import SYMPTOMS, headline, parse_symptoms
 from gait.analysis import View
 from gait.console import (
     ConsoleHandler,
+    GaitCommand,
+    GaitGroup,
     _num,
     batch_progress,
     console,
@@ -34,21 +36,24 @@ from gait.console import (
 from gait.errors import GaitError
 from gait.fsutil import check_output_dir, os_error_sentence
 from gait.logs import set_verbose, verbose_logs
-from gait.options import MARKER_MODES, NAMED_HUES_DEG, NEEDS, AnalyseOptions, hue_of
+from gait.options import MARKER_MODES, NAMED_HUES_DEG, NEEDS, SIDE, AnalyseOptions, ForcedView, hue_of
 from gait.person import PersonSpec
 from gait.person import describe as describe_person
 
 if TYPE_CHECKING:
     from gait.batch import ClipOutcome
 
-#: Views a user may force with --view.
-VIEWS = tuple(v for v in get_args(View) if v != "oblique")
+#: Views a user may force with --view: ``side`` leaves the running direction to gait.
+VIEWS: tuple[str, ...] = (*(v for v in get_args(View) if v != "oblique"), SIDE)
 #: Bounds of --slow (a 10x copy of a 30 s clip is already five minutes) and of --max-height.
 SLOW_MAX, MIN_HEIGHT_PX = 10, 144
 #: Advice kinds the analyse command lists by title (the warning-sign list and notes stay in the report).
 ADVICE_LISTED = frozenset({"action", "exercise", "form", "load", "general"})
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Video gait analysis for runners.")
+
+app = typer.Typer(
+    cls=GaitGroup, add_completion=False, no_args_is_help=True, help="Video gait analysis for runners."
+)
 
 ModelOpt = Annotated[
     str,
@@ -125,7 +130,7 @@ def fail(exc: GaitError | OSError) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-@app.command()
+@app.command(cls=GaitCommand)
 def pose(
     video: Annotated[Path, typer.Argument(help="The clip to analyse.")],
     out: OutOpt = Path("out"),
@@ -199,12 +204,15 @@ def check_markers(mode: str, colour: str | None) -> str:
 ViewOpt = Annotated[
     str | None,
     typer.Option(
-        "--view", help="Force the camera view: rear, front, side_left, side_right (default: detect)."
+        "--view",
+        metavar="VIEW",
+        help="Force the camera view: rear, front, side (gait finds the running direction), side_left or"
+        " side_right (default: detect).",
     ),
 ]
 
 
-@app.command()
+@app.command(cls=GaitCommand)
 def analyse(
     video: Annotated[Path, typer.Argument(help="The clip to analyse.")],
     out: OutOpt = Path("out"),
@@ -268,7 +276,7 @@ def analyse(
         options = AnalyseOptions(
             model=model,
             backend=backend.value,
-            view=cast(View, view),
+            view=cast(ForcedView, view),
             symptoms=symptom_codes,
             slow=slow,
             blur_faces=blur_faces,
@@ -305,10 +313,11 @@ def analyse(
     console.print(escape(f"{result.headline}\nreport: {result.paths['report']}"))
 
 
-@app.command()
+@app.command(cls=GaitCommand)
 def batch(
     inputs: Annotated[
-        list[str], typer.Argument(help="Clips, folders (searched recursively) or glob patterns.")
+        list[str],
+        typer.Argument(metavar="INPUT", help="Clips, folders (searched recursively) or glob patterns."),
     ],
     out: OutOpt = Path("out"),
     model: ModelOpt = "full",
@@ -410,7 +419,7 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-@app.command()
+@app.command(cls=GaitCommand)
 def compare(
     before: Annotated[Path, typer.Argument(help="The first visit: a clip, or a folder gait analysed.")],
     after: Annotated[Path, typer.Argument(help="The second visit: a clip, or a folder gait analysed.")],
@@ -453,11 +462,11 @@ def compare(
     console.print(escape(f"compare: {out / 'compare.html'}, {out / 'compare.json'}"))
 
 
-cache_app = typer.Typer(no_args_is_help=True, help="The cache of pose tracks.")
+cache_app = typer.Typer(cls=GaitGroup, no_args_is_help=True, help="The cache of pose tracks.")
 app.add_typer(cache_app, name="cache")
 
 
-@cache_app.command("clear")
+@cache_app.command("clear", cls=GaitCommand)
 def cache_clear(cache_dir: CacheDirOpt = None) -> None:
     """Delete every cached pose track (the next analysis of each clip runs pose inference again)."""
     folder = cache_dir or cache.default_cache_dir()

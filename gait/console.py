@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -25,6 +25,7 @@ from rich.progress import (
 )
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from gait.analysis import Analysis
 from gait.errors import GaitError
@@ -219,3 +220,41 @@ def quiet_native_stderr() -> Iterator[None]:
         sys.stderr.close()
         os.close(saved)
         sys.stderr = python_stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Help text
+
+
+def _quiet_flags(params: list[Any]) -> list[Any]:
+    """``params`` with no type shown after a switch (``--no-video``, ``--help``): it takes no value."""
+    for param in params:
+        if isinstance(param, TyperOption) and param.is_bool_flag and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class GaitCommand(TyperCommand):
+    """A command whose help reads like the README: ``Usage: gait analyse [OPTIONS] VIDEO``, and a
+    switch without a type after it. Typer 0.29 writes ``{video}`` and ``--no-video <bool>`` there."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _quiet_flags(super().get_params(ctx))
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = param.metavar or (param.name or "").upper()
+                name = name if param.required else f"[{name}]"
+                pieces.append(f"{name}..." if param.nargs != 1 else name)
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+
+class GaitGroup(TyperGroup):
+    """The ``gait`` and ``gait cache`` groups, their switches shown as :class:`GaitCommand` shows them."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _quiet_flags(super().get_params(ctx))

@@ -9,9 +9,15 @@ from __future__ import annotations
 import colorsys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from gait.analysis import View
 from gait.errors import InputError
+
+#: ``--view side``: a side view whose running direction (side_left or side_right) gait finds itself.
+SIDE: Literal["side"] = "side"
+#: A view a user may force: one of :data:`gait.analysis.View`, or :data:`SIDE`.
+ForcedView = View | Literal["side"]
 
 #: ``--markers``: look for PSIS stickers in rear views, insist on them, or never look.
 MARKER_MODES = ("auto", "psis", "none")
@@ -60,7 +66,7 @@ class AnalyseOptions:
 
     model: str = "full"
     backend: str = "mediapipe"  # or "onnx": gait.onnx_pose
-    view: View | None = None
+    view: ForcedView | None = None  # "side": the direction is found (gait.views.resolve_view)
     symptoms: tuple[str, ...] = ()
     slow: int = 0  # also write a copy N times slower; 0 or 1: none
     blur_faces: bool = False

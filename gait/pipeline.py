@@ -27,7 +27,7 @@ from gait.tilt import TiltEstimate, estimate_tilt
 from gait.track import LANDMARK_NAMES, PoseTrack
 from gait.video import Frame, VideoInfo, frames_at, iter_frames, iter_frames_sized, probe
 from gait.video_out import H264Writer, output_size, to_yuv420
-from gait.views import classify_view
+from gait.views import classify_view, resolve_view
 
 #: Frames sampled across the clip to estimate the camera tilt.
 TILT_SAMPLE_FRAMES = 8
@@ -236,7 +236,7 @@ def analyse_video(
         tilt = camera_tilt(video, result.track)
         analysis = analyse_track(
             result.track,
-            view=options.view,
+            view=resolve_view(options.view, result.track),
             tilt_deg=tilt.tilt_deg if tilt else None,
             tilt_uncertainty_deg=tilt.uncertainty_deg if tilt else None,
             pitch_deg=tilt.pitch_deg if tilt else None,

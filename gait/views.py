@@ -24,6 +24,7 @@ from gait.landmarks import (
     mid_shoulder_px,
     norm,
 )
+from gait.options import SIDE, ForcedView
 from gait.track import PoseTrack
 
 #: Body width (mean of hip and shoulder widths in the image) over torso length below which
@@ -120,9 +121,38 @@ def _voted(
     return ViewEstimate(view, round(clear * (2 * agreement - 1), 2), reason)
 
 
-def user_view(view: View, detected: ViewEstimate) -> ViewEstimate:
-    """The view the user forced, with a warning in its reason when the clip clearly looks otherwise."""
+def side_direction(track: PoseTrack) -> ViewEstimate:
+    """The running direction of a clip the user says is a side view: ``side_left`` or ``side_right``
+    by the toes and the nose (as :func:`classify_view` finds it), whatever the body widths say."""
+    xy = track.xy_px[:: max(1, track.n_frames // VIEW_SAMPLE_FRAMES)].astype(float)
+    estimate = _side_view(xy, 0.0)
+    direction = "right" if estimate.view == "side_right" else "left"
+    reason = estimate.reason.split("; ", 1)[-1]  # the votes; the width ratio was not measured here
+    return ViewEstimate(estimate.view, estimate.confidence, f"running to the {direction}: {reason}")
+
+
+def resolve_view(view: ForcedView | None, track: PoseTrack) -> View | None:
+    """A view forced with ``--view`` as the engine takes it: ``side`` becomes ``side_left`` or
+    ``side_right`` (:func:`side_direction`); any other view, or None (detect), is kept."""
+    if view == SIDE:
+        return side_direction(track).view
+    return view
+
+
+def user_view(view: ForcedView, detected: ViewEstimate) -> ViewEstimate:
+    """The view the user forced, with a warning in its reason when the clip clearly looks otherwise.
+
+    ``side`` (``--view side``, not resolved by :func:`resolve_view`) takes the direction the
+    detected side view has; it can only be resolved here when the clip was detected as a side view.
+    """
     reason = USER_VIEW_REASON
+    if view == SIDE:
+        if detected.view not in ("side_left", "side_right"):
+            raise ValueError("--view side needs the track: resolve it with gait.views.resolve_view first")
+        direction = "right" if detected.view == "side_right" else "left"
+        return ViewEstimate(
+            detected.view, 1.0, f"side {reason}; running to the {direction} by the clip", overridden=True
+        )
     if detected.view != view and detected.confidence >= VIEW_SURE:
         reason += (
             f"; the clip looks like a {detected.view} view ({detected.confidence:.0%}): {detected.reason}"

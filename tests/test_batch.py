@@ -36,7 +36,7 @@ from gait.cli import app
 from gait.errors import InputError
 from gait.fsutil import STAGING_PREFIX
 from gait.pipeline import AnalyseOptions
-from gait.report.batch import COLUMNS
+from gait.report.batch import COLUMNS, BatchRow
 from gait.video import iter_frames, probe
 from gait.video_out import H264Writer
 from tests.conftest import excerpt, real_clip, write_clip
@@ -373,11 +373,11 @@ def test_index_sorts_by_any_column_and_escapes_names(tmp_path: Path) -> None:
                 "#batch tbody tr td:first-child", "tds => tds.map(t => t.textContent)"
             )
 
-        page.click("th:has-text('cadence [steps/min]')")
+        page.click("th:has-text('Cadence')")
         ascending = first_column()
-        page.click("th:has-text('cadence [steps/min]')")
+        page.click("th:has-text('Cadence')")
         descending = first_column()
-        page.click("th:has-text('path')")
+        page.click("th:has-text('Clip')")
         by_path = first_column()
         links = page.eval_on_selector_all("a", "as => as.map(a => a.getAttribute('href'))")
         browser.close()
@@ -445,3 +445,127 @@ def test_batch_passes_the_mirror_setting_on(
     clip.write_bytes(b"not read")
     CliRunner().invoke(app, ["batch", str(clip), "--out", str(tmp_path / "out"), *flag])
     assert [o.symmetric for o in seen] == [expected]
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 21: an index a clinic can read; batch.csv flags values resting on too few steps
+
+
+def clinic_rows() -> list[BatchRow]:
+    """A cheap batch of the engine's own summaries: rear with and without PSIS stickers, side, a
+    2 s clip (too few steps for any verdict) and two failures, under one clinic folder."""
+    import copy
+
+    from gait.report.batch import row_values
+    from gait.report.data import build_summary
+    from tests.analysed import make_analysis, make_track
+
+    rear = build_summary(make_analysis(track=make_track("rear", duration_s=8.0)), [])
+    psis = copy.deepcopy(rear)
+    for side, value in (("left", 6.04), ("right", 2.96)):
+        psis["metrics"].append(
+            {"key": "pelvic_drop_markers_midstance_deg", "side": side, "value": value, "unit": "deg"}
+            | {"measurable": True, "confidence": 0.9, "enough_steps": True, "shown": f"{value:.1f}°"}
+        )
+    side = build_summary(make_analysis(track=make_track("side_right", duration_s=8.0)), [])
+    short = build_summary(make_analysis(track=make_track("rear", duration_s=2.0)), [])
+    root = "/home/physio/clinic/2026-11/"
+    return [
+        BatchRow(root + "visit 1/anna rear.mp4", "analysed", "", "anna_rear-3f2a9c01b4", row_values(psis)),
+        BatchRow(root + "visit 1/ben rear no stickers.mp4", "analysed", "", "ben-1", row_values(rear)),
+        BatchRow(root + "visit 2/carla side.mov", "reused", "", "carla-2", row_values(side)),
+        BatchRow(root + "visit 2/dan short.mp4", "analysed", "", "dan-3", row_values(short)),
+        BatchRow(root + "visit 2/notes.mp4", "failed", f"not a video: {root}visit 2/notes.mp4", "", {}),
+        BatchRow(root + "visit 2/empty room.mov", "failed", "No person was found in any frame", "", {}),
+    ]
+
+
+def test_index_names_its_columns_and_rounds_as_the_reports_do() -> None:
+    """Failed before issue 21: the index was batch.csv's 40 snake_case columns with 4 decimals."""
+    import html as html_lib
+    import re
+
+    from gait.present import format_short
+    from gait.report.batch import index_cells, index_headings, render_index_html
+
+    rows = clinic_rows()
+    page = render_index_html(rows, "gait batch")
+    headings = [(g, h, u) for g, h, u in index_headings()]
+    assert ("Rear or front view", "Pelvic drop, left", "°") in headings
+    assert ("Side view", "Overstride, right", "leg lengths") in headings
+    assert ("", "Cadence", "steps/min") in headings and len(headings) <= 12
+    assert "Rear or front view" in page and "Side view" in page
+    text = html_lib.unescape(re.sub(r"<[^>]+>|title=\"[^\"]*\"", " ", page.split("<script>")[0]))
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", text.replace("side_right", "")), "a snake_case name is shown"
+    assert "[deg]" not in text and "7.8641" not in text  # units in the headings, values rounded
+
+    anna, ben, carla, dan, notes, _room = (index_cells(r, "/home/physio/clinic/2026-11/") for r in rows)
+    names = [h for _g, h, _u in headings]
+    pelvic_left, femoral_left = names.index("Pelvic drop, left"), names.index("Femoral adduction, left")
+    assert anna[0].text == "visit 1/anna rear.mp4"  # the shared folder is said once, above the table
+    assert anna[pelvic_left].text == "6.0°" and not anna[pelvic_left].unvalidated  # from the stickers
+    assert "PSIS" in anna[pelvic_left].title and "hip points" in ben[pelvic_left].title
+    femoral = rows[0].values["femoral_adduction left [deg]"]
+    assert anna[femoral_left].text == format_short(femoral, "deg") and not anna[femoral_left].unvalidated
+    hips = rows[1].values["pelvic_drop left [deg]"]
+    assert ben[pelvic_left].text == format_short(hips, "deg") and ben[pelvic_left].unvalidated  # hip points
+    assert float(ben[pelvic_left].sort) == hips  # sorts by the whole number
+    assert carla[names.index("Overstride, left")].text == format_short(
+        rows[2].values["overstride left [leg lengths]"], "leg lengths"
+    )
+    assert carla[pelvic_left].text == "" and carla[2].text == "side (running to the right)"
+    assert dan[names.index("Cadence")].text.startswith("not enough steps (")
+    assert notes[1].text == "failed" and "not a video" in page
+
+
+def test_batch_csv_flags_values_that_rest_on_too_few_steps() -> None:
+    """Failed before issue 21: a 2-step cadence was in batch.csv with nothing to tell it apart."""
+    from gait.report.batch import ENOUGH, batch_csv_text
+
+    rows = list(csv.DictReader(io.StringIO(batch_csv_text(clinic_rows()))))
+    assert f"cadence {ENOUGH}" in COLUMNS and f"overstride left {ENOUGH}" in COLUMNS
+    anna, _ben, carla, dan, notes, _room = rows
+    assert anna[f"cadence {ENOUGH}"] == "yes" and float(anna["cadence [steps/min]"]) > 100
+    assert dan[f"cadence {ENOUGH}"] == "no" and float(dan["cadence [steps/min]"]) > 100  # number kept
+    assert dan[f"pelvic_drop left {ENOUGH}"] == "no" and dan[f"pelvic_drop_psis left {ENOUGH}"] == ""
+    assert (
+        anna[f"pelvic_drop_psis left {ENOUGH}"] == "yes"
+        and float(anna["pelvic_drop_psis left [deg]"]) == 6.04
+    )
+    assert carla[f"overstride right {ENOUGH}"] == "yes" and carla[f"pelvic_drop left {ENOUGH}"] == ""
+    assert notes[f"cadence {ENOUGH}"] == "" and notes["cadence [steps/min]"] == ""
+
+
+@pytest.mark.browser
+def test_index_fits_a_laptop_and_a_phone(tmp_path: Path) -> None:
+    """At 1280 px every column shows without scrolling; at 390 px each clip is a card. Failed before
+    issue 21 (the side-view columns were off screen). Screenshots go to $GAIT_SHOTS when set."""
+    from gait.report.batch import write_index_html
+    from tests.test_report import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="python playwright is not installed")
+    write_index_html(tmp_path / INDEX_HTML, clinic_rows(), "gait batch: /home/physio/out/november")
+    shots = os.environ.get("GAIT_SHOTS")
+    widths = {}
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for width in (1280, 390):
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            page.goto((tmp_path / INDEX_HTML).as_uri())
+            widths[width] = page.evaluate(
+                "[document.documentElement.scrollWidth,"
+                " Math.max(...[...document.querySelectorAll('#batch td, #batch th')]"
+                ".filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect().right))]"
+            )
+            if width == 390:
+                page.click("th:has-text('Steps')")
+                steps = page.eval_on_selector_all(
+                    "#batch tbody td.steps", "tds => tds.map(t => t.textContent.trim())"
+                )
+            if shots:
+                page.screenshot(path=str(Path(shots) / f"index-{width}px.png"), full_page=True)
+        browser.close()
+    assert all(right <= width and scroll <= width for width, (scroll, right) in widths.items()), widths
+    assert steps[:4] == ["4", "21", "21", "22"]  # sorts on a phone too
