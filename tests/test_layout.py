@@ -102,5 +102,5 @@ def compared(small_sample: Path, tmp_path_factory: pytest.TempPathFactory, pose_
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
 def test_compare_page_lays_out(browser: Any, compared: Path, width: int) -> None:
-    problems = layout_problems(browser, compared, width, ("body",), "compare")
+    problems = layout_problems(browser, compared, width, ("main",), "compare")
     assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems[:40])
