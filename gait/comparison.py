@@ -28,8 +28,10 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
+import shutil
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -46,6 +48,9 @@ Z95 = 1.96
 MEDIAN_SE_FACTOR = 1.2533
 
 Verdict = Literal["improved", "worse", "within noise", "changed", "not comparable", "not validated"]
+VERDICTS: tuple[Verdict, ...] = (
+    "improved", "worse", "changed", "within noise", "not validated", "not comparable",
+)  # fmt: skip
 
 #: Direction of concern: True where a higher value is worse, False where a lower value is.
 #: From the band table, plus femoral adduction (same basis as hip adduction: more adduction in
@@ -119,12 +124,38 @@ class Comparison:
     before: dict[str, Any]  # {"folder", "file", "view", "steps"}
     after: dict[str, Any]
     metrics: list[MetricChange]
+    #: Sentences about the two visits as a whole (e.g. the same clip twice), shown before the table.
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        """One sentence on the whole comparison, for the CLI and the page (compare.json's ``summary``)."""
+        comparable = [m for m in self.metrics if m.verdict != "not comparable"]
+        if not comparable:
+            reasons = sorted({m.reason for m in self.metrics})
+            if self.before.get("view") != self.after.get("view"):
+                why = (
+                    f"the clips were filmed from different views ({self.before.get('view')} before,"
+                    f" {self.after.get('view')} after); film both visits from the same place"
+                )
+            elif len(reasons) == 1:
+                why = reasons[0]
+            elif reasons:
+                why = "each metric lacks steps, confidence or a measurement in one visit (see the table)"
+            else:
+                why = "no metric was measured in both visits"
+            return f"Nothing can be compared: {why}."
+        counts = {v: sum(m.verdict == v for m in self.metrics) for v in VERDICTS}
+        shown = [f"{n} {v}" for v, n in counts.items() if n]
+        return f"{len(comparable)} of {len(self.metrics)} metric sides compared: " + ", ".join(shown) + "."
 
     def to_dict(self) -> dict[str, Any]:
         """compare.json (schema gait.compare/1)."""
         keys = ("key", "side", "unit", "before", "after", "change", "detectable_difference", "verdict")
         return {
             "schema": COMPARE_SCHEMA,
+            "summary": self.summary,
+            "warnings": list(self.warnings),
             "before": self.before,
             "after": self.after,
             "metrics": [
@@ -274,18 +305,71 @@ def side_info(folder: Path, summary: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+#: Probe facts of summary.json's ``clip`` that, all equal, make two clips the same file.
+CLIP_FACTS = ("width_px", "height_px", "fps", "n_frames", "duration_s", "codec", "size_bytes")
+
+
+def same_clip_warning(
+    before: Path, after: Path, summary_b: Mapping[str, Any], summary_a: Mapping[str, Any]
+) -> str:
+    """A sentence when both visits are one clip (same folder, same source hash or same probe facts), or ""."""
+    try:
+        same_folder = os.path.samefile(before, after)
+    except OSError:
+        same_folder = False
+    clips = [s.get("clip") or {} for s in (summary_b, summary_a)]
+    hashes = [c.get("sha256") or c.get("source_sha256") for c in clips]
+    if same_folder:
+        how = "the same analysed folder"
+    elif all(hashes):
+        how = "the same clip (same content hash)" if hashes[0] == hashes[1] else ""
+    elif clips[0].get("size_bytes") and all(clips[0].get(k) == clips[1].get(k) for k in CLIP_FACTS):
+        how = "the same clip (same size in bytes, frame count, frame rate and resolution)"
+    else:
+        how = ""
+    if not how:
+        return ""
+    return (
+        f"Before and after are {how}: every change below is zero by construction, not a sign that"
+        " nothing changed. Give the two visits' clips or folders."
+    )
+
+
 def compare_folders(before: Path, after: Path) -> tuple[Comparison, Sequence[dict[str, Any]]]:
     """Compare two analysed folders; also return their per-step values (for the plots)."""
     summary_b, steps_b = read_folder(before)
     summary_a, steps_a = read_folder(after)
+    warning = same_clip_warning(before, after, summary_b, summary_a)
     comparison = Comparison(
-        side_info(before, summary_b), side_info(after, summary_a), compare_summaries(summary_b, summary_a)
+        side_info(before, summary_b),
+        side_info(after, summary_a),
+        compare_summaries(summary_b, summary_a),
+        [warning] if warning else [],
     )
     return comparison, (steps_b, steps_a)
 
 
+#: Each visit's annotated video, as ``gait compare`` copies (or hard-links) it into its output
+#: folder when it lies outside it, so the folder holds everything compare.html links.
+VIDEO_NAMES = {"before": "before.annotated.mp4", "after": "after.annotated.mp4"}
 #: Files ``gait compare`` writes into its output folder.
-COMPARE_FILES = ("compare.json", "compare.html")
+COMPARE_FILES = ("compare.json", "compare.html", *VIDEO_NAMES.values())
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link ``source`` at ``target``; copy it where a link cannot be made (another disk, FAT, ...)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def compare(before: Path | str, after: Path | str, out_dir: Path | str, options: Any = None) -> Comparison:
@@ -315,8 +399,18 @@ def compare(before: Path | str, after: Path | str, out_dir: Path | str, options:
             folders.append(out_dir / name)
     comparison, steps = compare_folders(folders[0], folders[1])
     with staged_output(out_dir, names=COMPARE_FILES) as staged:
+        videos: list[Path | None] = []
+        for name, folder in zip(("before", "after"), folders, strict=True):
+            video = folder / "annotated.mp4"
+            if not video.is_file():
+                videos.append(None)
+            elif _inside(video, out_dir):  # analysed here (OUT/before): linked where it is
+                videos.append(video)
+            else:  # elsewhere: the output folder gets its own, so it can be moved or sent as a whole
+                link_or_copy(video, staged.folder / VIDEO_NAMES[name])
+                videos.append(out_dir / VIDEO_NAMES[name])
         text = json.dumps(comparison.to_dict(), indent=1, allow_nan=False)
         (staged.folder / "compare.json").write_text(text, encoding="utf-8")
-        html = render_compare_html(comparison, steps, folders, out_dir)
+        html = render_compare_html(comparison, steps, videos, out_dir)
         (staged.folder / "compare.html").write_text(html, encoding="utf-8")
     return comparison

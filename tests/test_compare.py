@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import statistics
 from collections import defaultdict
 from pathlib import Path
@@ -16,12 +18,17 @@ from gait.comparison import (
     BENCH_GROUPS,
     BENCH_STEP_SD,
     COMPARE_SCHEMA,
+    VIDEO_NAMES,
+    Comparison,
     compare,
+    compare_folders,
     compare_summaries,
     detectable_difference,
+    step_column,
 )
 from gait.errors import InputError
 from gait.pipeline import AnalyseOptions
+from gait.report.compare import render_compare_html
 from gait.thresholds import UNVALIDATED
 from tests.conftest import real_clip
 
@@ -272,4 +279,106 @@ def test_compare_page_in_chromium(sample_compared: Path, tmp_path: Path) -> None
     data = json.loads((sample_compared / "compare.json").read_text())
     assert not errors, errors
     assert durations == [pytest.approx(10.0, rel=0.05)] * 2  # the sample: 2 s standing, 8 s running
-    assert rows == len(data["metrics"]) and plots == sum(m["side"] == "both" for m in data["metrics"])
+    per_side = {m["key"] for m in data["metrics"] if m["side"] != "both"}
+    plotted = [m for m in data["metrics"] if m["side"] != "both" or m["key"] not in per_side]
+    assert rows == len(data["metrics"]) and plots == len(plotted)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 21: the same clip twice, nothing comparable, per-side plots, a self-contained --out
+
+
+def analysed_folder(folder: Path, view: str, *metrics: dict[str, Any], **clip: Any) -> Path:
+    """A folder as `gait analyse` leaves it, reduced to what compare reads (summary.json only)."""
+    folder.mkdir(parents=True)
+    facts = {"file": "run.mp4", "width_px": 360, "height_px": 640, "fps": 30.0, "n_frames": 240,
+             "duration_s": 8.0, "codec": "h264", "size_bytes": 123456}  # fmt: skip
+    s = summary(view, *metrics) | {"clip": facts | clip}
+    (folder / "summary.json").write_text(json.dumps(s), encoding="utf-8")
+    return folder
+
+
+def test_the_same_clip_twice_is_warned(tmp_path: Path) -> None:
+    key = "shank_angle_ic_deg"
+    a = analysed_folder(tmp_path / "a", "side_right", metric(key, 8.0))
+    same = analysed_folder(tmp_path / "b", "side_right", metric(key, 8.0), file="renamed.mp4")
+    other = analysed_folder(tmp_path / "c", "side_right", metric(key, 8.0), size_bytes=654321)
+    hashed = [
+        analysed_folder(tmp_path / f"h{i}", "side_right", metric(key, 8.0), sha256=sha)
+        for i, sha in enumerate(("ab" * 32, "cd" * 32))
+    ]
+    assert compare_folders(a, other)[0].warnings == []
+    assert compare_folders(hashed[0], hashed[1])[0].warnings == []  # a hash outranks the probe facts
+    for before, after in ((a, same), (a, a)):
+        (warning,) = compare_folders(before, after)[0].warnings
+        assert "same" in warning and "zero by construction" in warning
+    result = compare(a, same, tmp_path / "out")
+    data = json.loads((tmp_path / "out" / "compare.json").read_text())
+    assert data["warnings"] == result.warnings and len(data["warnings"]) == 1
+    page = (tmp_path / "out" / "compare.html").read_text()
+    assert 'class="warn same-clip"' in page and "zero by construction" in page
+
+
+def test_nothing_comparable_has_a_summary_sentence(tmp_path: Path) -> None:
+    """Different views: compare.json says so in one sentence (``Comparison.summary``; the CLI prints it)."""
+    key = "cadence_steps_per_min"
+    before = analysed_folder(tmp_path / "rear", "rear", metric(key, 160.0, side="both", unit="steps/min"))
+    after = analysed_folder(
+        tmp_path / "side", "side_right", metric(key, 170.0, side="both", unit="steps/min")
+    )
+    result = compare(before, after, tmp_path / "out")
+    data = json.loads((tmp_path / "out" / "compare.json").read_text())
+    assert data["summary"] == result.summary
+    assert result.summary.startswith("Nothing can be compared: the clips were filmed from different views")
+    assert "(rear before, side_right after)" in result.summary
+    assert f'id="summary">{result.summary}</p>' in (tmp_path / "out" / "compare.html").read_text()
+    same = compare_summaries(summary("rear", metric(key, 160.0)), summary("rear", metric(key, 170.0)))
+    assert Comparison({}, {}, same).summary == "1 of 1 metric sides compared: 1 improved."
+
+
+def test_step_plots_are_per_side_with_before_beside_after() -> None:
+    """Each plot shows one side's steps only, before and after in panels that never overlap, and the unit."""
+    key, unit = "femoral_adduction_peak_deg", "deg"
+    changes = compare_summaries(
+        summary("rear", metric(key, 5.0), metric(key, 3.0, side="right"), metric(key, 4.0, side="both")),
+        summary("rear", metric(key, 5.0), metric(key, 3.0, side="right"), metric(key, 4.0, side="both")),
+    )
+    column = step_column(key, unit)
+    before = {column: [(i, "left" if i % 2 else "right", 5.0 if i % 2 else 3.0) for i in range(1, 21)]}
+    after = {column: [(i, "left" if i % 2 else "right", 5.0 if i % 2 else 3.0) for i in range(1, 15)]}
+    visits = ({"file": "a", "view": "rear", "steps": 20}, {"file": "b", "view": "rear", "steps": 14})
+    comparison = Comparison(*visits, changes)
+    page = render_compare_html(comparison, (before, after), (None, None), Path("."))
+    plots = re.findall(r'<div class="plot"><strong>[^<]*</strong>, (\w+):.*?</svg>', page, re.S)
+    assert plots == ["left", "right"]  # "both" of a per-side metric mixes the sides: not plotted
+    for svg in re.findall(r"<svg.*?</svg>", page, re.S):
+        circles = [float(x) for x in re.findall(r'<circle class="before" cx="([\d.]+)"', svg)]
+        squares = [float(x) for x in re.findall(r'<rect class="after" x="([\d.]+)"', svg)]
+        assert (len(circles), len(squares)) == (10, 7)  # odd steps left, even right
+        assert max(circles) + 4 < min(squares)  # the before panel lies wholly left of the after panel
+        assert re.search(r'class="y-unit"[^>]*>deg</text>', svg)
+        values = {float(y) for y in re.findall(r'<circle class="before" cx="[\d.]+" cy="([\d.]+)"', svg)}
+        assert len(values) == 1  # one side's steps only: 5.0 (left) or 3.0 (right), never both
+
+
+def test_compare_out_holds_both_videos(
+    sample_compared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Folders analysed elsewhere: their videos are hard-linked (or copied) into --out and linked there."""
+    before, after = sample_compared / "before", sample_compared / "after"
+    compare(before, after, tmp_path / "linked")
+    monkeypatch.setattr(os, "link", lambda *a, **k: (_ for _ in ()).throw(OSError(18, "cross-device link")))
+    compare(before, after, tmp_path / "copied")
+    for out in (tmp_path / "linked", tmp_path / "copied"):
+        assert {p.name for p in out.iterdir()} == {"compare.json", "compare.html", *VIDEO_NAMES.values()}
+        for name in ("before", "after"):
+            video = out / VIDEO_NAMES[name]
+            assert video.read_bytes() == (sample_compared / name / "annotated.mp4").read_bytes()
+        html = (out / "compare.html").read_text()
+        assert re.findall(r'<video src="([^"]+)"', html) == [
+            "before.annotated.mp4#t=0.5",
+            "after.annotated.mp4#t=0.5",
+        ]
+    source = (before / "annotated.mp4").stat().st_ino
+    assert (tmp_path / "linked" / VIDEO_NAMES["before"]).stat().st_ino == source  # a hard link: no copy
+    assert (tmp_path / "copied" / VIDEO_NAMES["before"]).stat().st_ino != source

@@ -26,66 +26,81 @@ VERDICT_CLASS = {
     "not comparable": "na",
     "not validated": "na",
 }
-_W, _H, _L, _R, _T, _B = 560, 200, 56, 12, 14, 30
+#: Plot geometry (viewBox units): width, height, left margin (ticks and the unit), right, top, bottom,
+#: and the gap between the before and after panels.
+_W, _H, _L, _R, _T, _B, _GAP = 420, 210, 58, 8, 24, 30, 14
 
 StepValues = Mapping[str, list[tuple[int, str, float]]]
 
 
+def plotted(changes: Sequence[MetricChange]) -> list[MetricChange]:
+    """The metric sides that get a per-step plot: each side of a per-side metric, else its "both"."""
+    per_side = {m.key for m in changes if m.side in ("left", "right")}
+    return [m for m in changes if m.side in ("left", "right") or m.key not in per_side]
+
+
 def overlay_plot(change: MetricChange, before: StepValues, after: StepValues) -> Markup | None:
-    """Each step's value of both visits, in clip order, with each visit's median dashed."""
+    """Each step's value of one side (or both, for a metric of the whole stride) in clip order: before
+    and after in two panels side by side on one y axis (its unit written above it), each visit's median
+    dashed, so neither visit's points hide the other's."""
     column = step_column(change.key, change.unit)
     series = []
     for values, colour, name in ((before, BEFORE_HEX, "before"), (after, AFTER_HEX, "after")):
-        points = [(s, v) for s, side, v in values.get(column, []) if change.side in ("both", side)]
+        points = [v for _, side, v in sorted(values.get(column, [])) if change.side in ("both", side)]
         series.append((points, colour, name))
-    everything = [v for points, _, _ in series for _, v in points]
+    everything = [v for points, _, _ in series for v in points]
     if not everything:
         return None
     lo, hi = min(everything), max(everything)
     pad = (hi - lo) * 0.1 or max(abs(hi) * 0.1, 1e-3)
     lo, hi = lo - pad, hi + pad
-    n = max(max((s for points, _, _ in series for s, _ in points), default=1), 2)
-
-    def x(step: float) -> float:
-        return _L + (step - 0.5) / n * (_W - _L - _R)
+    panel = (_W - _L - _R - _GAP) / 2
 
     def y(value: float) -> float:
         return _T + (hi - value) / (hi - lo) * (_H - _T - _B)
 
     parts = [
-        f'<svg viewBox="0 0 {_W} {_H}" width="100%" role="img"'
-        f' aria-label="{_esc(change.label)}, {change.side}">',
-        f'<rect x="{_L}" y="{_T}" width="{_W - _L - _R}" height="{_H - _T - _B}"'
-        ' fill="#fafafa" stroke="#ccc"/>',
+        f'<svg viewBox="0 0 {_W} {_H}" width="100%" role="img" class="steps-plot"'
+        f' aria-label="{_esc(change.label)}, {change.side}: each step before and after,'
+        f' in {_esc(change.unit)}">',
+        f'<text class="y-unit" x="2" y="{_T - 7}" font-size="12" font-weight="600">'
+        f"{_esc(change.unit)}</text>",
     ]
     for tick in (lo + pad, (lo + hi) / 2, hi - pad):
         parts.append(
-            f'<text x="{_L - 4}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11">{_num(tick)}</text>'
+            f'<text x="{_L - 5}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="12">{_num(tick)}</text>'
         )
-    parts.append(
-        f'<text x="{(_W + _L) / 2:.0f}" y="{_H - 6}" text-anchor="middle" font-size="11">step'
-        f" (in clip order), {_esc(change.unit)}</text>"
-    )
-    for points, colour, name in series:
-        if not points:
-            continue
-        median = _median([v for _, v in points])
+    for i, (points, colour, name) in enumerate(series):
+        x0 = _L + i * (panel + _GAP)
         parts.append(
-            f'<line x1="{_L}" x2="{_W - _R}" y1="{y(median):.1f}" y2="{y(median):.1f}" stroke="{colour}"'
-            f' stroke-dasharray="6 4" stroke-width="1.5"/>'
+            f'<g class="panel {name}"><rect x="{x0:.1f}" y="{_T}" width="{panel:.1f}" height="{_H - _T - _B}"'
+            ' fill="#fafafa" stroke="#ccc"/>'
+            f'<text x="{x0 + panel / 2:.1f}" y="{_T - 7}" text-anchor="middle" font-size="12"'
+            f' fill="{colour}" font-weight="600">{name}, {len(points)} steps</text>'
         )
-        shape = "circle" if name == "before" else "rect"
-        for s, v in points:
-            if shape == "circle":
+        if points:
+            median = _median(points)
+            parts.append(
+                f'<line x1="{x0:.1f}" x2="{x0 + panel:.1f}" y1="{y(median):.1f}" y2="{y(median):.1f}"'
+                f' stroke="{colour}" stroke-dasharray="6 4" stroke-width="1.5"/>'
+            )
+        for k, v in enumerate(points):
+            cx = x0 + (k + 0.5) / len(points) * panel
+            if name == "before":
                 parts.append(
-                    f'<circle class="{name}" cx="{x(s):.1f}" cy="{y(v):.1f}" r="4"'
-                    f' fill="{colour}" stroke="white"/>'
+                    f'<circle class="before" cx="{cx:.1f}" cy="{y(v):.1f}" r="4" fill="{colour}"'
+                    ' stroke="white"/>'
                 )
             else:
                 parts.append(
-                    f'<rect class="{name}" x="{x(s) - 4:.1f}" y="{y(v) - 4:.1f}" width="8" height="8"'
+                    f'<rect class="after" x="{cx - 4:.1f}" y="{y(v) - 4:.1f}" width="8" height="8"'
                     f' fill="{colour}" stroke="white"/>'
                 )
+        parts.append("</g>")
+    parts.append(
+        f'<text x="{(_W + _L) / 2:.0f}" y="{_H - 9}" text-anchor="middle" font-size="12">'
+        "each step, in clip order</text>"
+    )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -104,9 +119,8 @@ def _esc(text: str) -> str:
     return str(escape(text))
 
 
-def _video_url(folder: Path, out_dir: Path) -> str | None:
-    video = folder / "annotated.mp4"
-    if not video.is_file():
+def _video_url(video: Path | None, out_dir: Path) -> str | None:
+    if video is None:
         return None
     rel = os.path.relpath(video, out_dir)
     return quote(os.fsencode(rel).decode("utf-8", errors="backslashreplace")) + "#t=0.5"  # a frame, not black
@@ -120,11 +134,15 @@ def _fmt(value: float | None, unit: str) -> str:
 
 
 def render_compare_html(
-    comparison: Comparison, steps: Sequence[StepValues], folders: Sequence[Path], out_dir: Path
+    comparison: Comparison, steps: Sequence[StepValues], videos: Sequence[Path | None], out_dir: Path
 ) -> str:
-    """The page: verdict table, overlaid per-step plots, both annotated videos side by side."""
+    """The page: verdict table, per-side plots of every step, both annotated videos side by side.
+
+    ``videos``: each visit's annotated video (None without one), linked relative to ``out_dir``.
+    """
     env = environment()
     rows: list[dict[str, Any]] = []
+    with_plot = {id(m) for m in plotted(comparison.metrics)}
     for m in comparison.metrics:
         rows.append(
             {
@@ -134,7 +152,7 @@ def render_compare_html(
                 "change": "-" if m.change is None else ("+" if m.change > 0 else "") + _fmt(m.change, m.unit),
                 "dd": "-" if m.detectable_difference is None else _fmt(m.detectable_difference, m.unit),
                 "cls": VERDICT_CLASS[m.verdict],
-                "plot": overlay_plot(m, steps[0], steps[1]) if m.side == "both" else None,
+                "plot": overlay_plot(m, steps[0], steps[1]) if id(m) in with_plot else None,
             }
         )
     counts = {v: sum(r["m"].verdict == v for r in rows) for v in VERDICT_CLASS}
@@ -142,7 +160,7 @@ def render_compare_html(
         c=comparison,
         rows=rows,
         counts=counts,
-        videos=[_video_url(f, out_dir) for f in folders],
+        videos=[_video_url(v, out_dir) for v in videos],
         before_hex=BEFORE_HEX,
         after_hex=AFTER_HEX,
         version=__version__,
