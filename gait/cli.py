@@ -443,6 +443,12 @@ def compare(
         result = compare_visits(before, after, out, options)
     except (GaitError, OSError) as exc:
         raise fail(exc) from exc
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
+    if all(m.verdict == "not comparable" for m in result.metrics):  # one line, as on the page
+        console.print(escape(result.summary))
+        console.print(escape(f"compare: {out / 'compare.html'}, {out / 'compare.json'}"))
+        return
     table = Table(title="before -> after", title_justify="left")
     for column in ("metric [unit]", "side", "before", "after", "change", "detectable", "verdict"):
         table.add_column(
@@ -459,6 +465,7 @@ def compare(
             escape(m.verdict + (f" ({m.reason})" if m.verdict == "not comparable" else "")),
         )
     console.print(table)
+    console.print(escape(result.summary))
     console.print(escape(f"compare: {out / 'compare.html'}, {out / 'compare.json'}"))
 
 

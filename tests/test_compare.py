@@ -389,3 +389,21 @@ def test_compare_out_holds_both_videos(
     source = (before / "annotated.mp4").stat().st_ino
     assert (tmp_path / "linked" / VIDEO_NAMES["before"]).stat().st_ino == source  # a hard link: no copy
     assert (tmp_path / "copied" / VIDEO_NAMES["before"]).stat().st_ino != source
+
+
+def test_the_cli_prints_one_line_when_nothing_compares(tmp_path: Path) -> None:
+    """Different views: one sentence, as on the page, not a table of 'not comparable' rows (issue 21)."""
+    from gait.report.data import build_summary
+    from tests.analysed import make_analysis
+
+    for name, view in (("a", "rear"), ("b", "side_right")):
+        (tmp_path / name).mkdir()
+        doc = build_summary(make_analysis(view), [])
+        (tmp_path / name / "summary.json").write_text(json.dumps(doc), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Nothing can be compared: the clips were filmed from different views" in text
+    assert "before -> after" not in text and "not comparable" not in text
