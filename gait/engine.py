@@ -284,6 +284,8 @@ def marker_summary(
     """The stickers in a few facts, for the outputs; None when they were not looked for."""
     if markers is None or view not in REAR:
         return None
+    if markers.too_small:
+        return MarkerSummary(markers.colour_name, markers.detection_rate, markers.diameter_px, 0.0, None)
     if not markers.usable:
         return MarkerSummary("none", 0.0, math.nan, 0.0, None)
     first, end = markers.standing

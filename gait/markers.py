@@ -64,6 +64,10 @@ MAX_TURN_DEG, MAX_STRETCH, MAX_SHIFT_HIP_WIDTHS = 6.0, 0.25, 0.25
 #: A named colour is looked for this far either side of its nominal hue (deg): cameras and light
 #: shift it.
 NAMED_HUE_REACH_DEG = 35.0
+#: Stickers smaller than this across (px) are not measured: on the bench 3-4 px stickers (22 mm at
+#: 5 m, 720x1280) read pelvic drop with a slope of 0.74; 5-7 px ones (3.2 m) with 1.00
+#: (docs/validation.md).
+MIN_DIAMETER_PX = 5.0
 #: Frames sampled over the clip to find the stickers' colour.
 COLOUR_SAMPLE_FRAMES = 40
 #: Markers count as found in the clip when pairs are found in at least this share of sampled frames.
@@ -117,8 +121,14 @@ class MarkerTrack:
 
     @property
     def usable(self) -> bool:
-        """Both stickers seen in at least :data:`MIN_FOUND_SHARE` of the frames showing the runner."""
-        return self.detection_rate >= MIN_FOUND_SHARE
+        """Both stickers seen in at least :data:`MIN_FOUND_SHARE` of the frames showing the runner, and
+        at least :data:`MIN_DIAMETER_PX` across (:attr:`too_small`)."""
+        return self.detection_rate >= MIN_FOUND_SHARE and not self.too_small
+
+    @property
+    def too_small(self) -> bool:
+        """Found, but smaller in the picture than the bench validated them."""
+        return self.detection_rate >= MIN_FOUND_SHARE and not self.diameter_px >= MIN_DIAMETER_PX
 
     @property
     def colour_name(self) -> str:

@@ -6,7 +6,7 @@ import numpy as np
 
 from gait.analysis import VIEW_SURE, ViewEstimate
 from gait.config import Config
-from gait.markers import MarkerTrack
+from gait.markers import MIN_DIAMETER_PX, MarkerTrack
 from gait.metrics.cadence import WALKING_CADENCE_SPM
 from gait.signal import CleanedTrack
 from gait.track import PoseTrack
@@ -155,6 +155,12 @@ def marker_notes(
     """What the PSIS stickers gave: found or not, their colour, the standing trial, long gaps."""
     if markers is None or view != "rear":
         return ()
+    if markers.too_small:
+        return (
+            f"PSIS markers found but only {markers.diameter_px:.0f} px across, too small to measure pelvic "
+            f"drop (at least {MIN_DIAMETER_PX:.0f} px): film closer (3 m) or at a higher resolution; "
+            "pelvic drop is read from the pose model's hip points only (not validated).",
+        )
     if not markers.usable:
         return (
             "No PSIS markers found, so pelvic drop is read from the pose model's hip points only (not "

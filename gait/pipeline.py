@@ -274,6 +274,11 @@ def psis_markers(
         else:
             check = block_check(markers.standing_tilt_deg(), tilt, options.static_block_mm)
             markers = replace(markers, block_check=check)
+    if options.markers == "psis" and markers.too_small:
+        raise InputError(
+            f"The PSIS stickers in {video.name} are only {markers.diameter_px:.0f} px across, too small to "
+            "measure: film from 3 m, or at a higher resolution."
+        )
     if options.markers == "psis" and not markers.usable:
         colour = f" {options.marker_colour}" if options.marker_colour else ""
         raise InputError(

@@ -411,3 +411,18 @@ def test_the_block_check_predicts_the_tilt_from_the_hip_width() -> None:
     assert (low, high) == pytest.approx((2.86, 3.81), abs=0.01)
     with pytest.raises(InputError, match="standing start"):
         block_check(None, 3.7, 10.0)
+
+
+def test_stickers_too_small_in_the_picture_are_not_measured() -> None:
+    """3 px stickers (22 mm at 5 m on 720x1280) read pelvic drop with a slope of 0.74 on the bench, so
+    gait reports the hip points and says why (a 360x640 copy of the sample read 2.7 deg for 7)."""
+    from gait.notes import marker_notes
+
+    track = make_track("rear")
+    small = replace(synthetic_markers(track, 0.0, (0, 0)), diameter_px=3.0)
+    assert small.too_small and not small.usable
+    analysis = analyse_track(track, markers=small)
+    assert not any(m.key.startswith("pelvic_drop_markers") for m in analysis.metrics)
+    assert analysis.markers is not None and analysis.markers.diameter_px == 3.0
+    (note,) = marker_notes(small, "rear", None, track.fps)
+    assert "only 3 px across, too small to measure" in note

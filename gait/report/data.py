@@ -41,6 +41,7 @@ from gait import __version__
 from gait.advice import NOT_A_DIAGNOSIS, AdviceItem
 from gait.analysis import Analysis, Finding, MetricSummary, jsonable
 from gait.fsutil import atomic_path
+from gait.markers import MIN_DIAMETER_PX
 from gait.present import view_name
 from gait.thresholds import MIN_STEPS_FOR_VERDICT
 from gait.track import LANDMARK_INDEX
@@ -204,6 +205,9 @@ def _marker_check(analysis: Analysis) -> list[CaptureCheck]:
     )
     if not markers.found:
         return [CaptureCheck("PSIS stickers", "none found", "poor", tip)]
+    if not markers.diameter_px >= MIN_DIAMETER_PX:
+        small = f"{markers.colour}, {markers.diameter_px:.0f} px across: too small to measure (film closer)"
+        return [CaptureCheck("PSIS stickers", small, "poor", tip)]
     seen = f"{markers.colour}, seen in {markers.found_share:.0%} of frames"
     if markers.standing_tilt_deg is None:
         return [CaptureCheck("PSIS stickers", f"{seen}; no standing trial", "fair", tip)]
