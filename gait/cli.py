@@ -267,6 +267,10 @@ def analyse(
         symptom_codes = tuple(sorted(parse_symptoms(s for s in symptoms.split(",") if s.strip())))
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--symptoms") from exc
+    if static_block_mm is not None and static is None:
+        raise typer.BadParameter(
+            "give the clip of standing on the block with --static.", param_hint="--static-block-mm"
+        )
     needs = tuple(n.strip() for n in need.split(",") if n.strip())
     if unknown := [n for n in needs if n not in NEEDS]:
         raise typer.BadParameter(

@@ -426,3 +426,12 @@ def test_stickers_too_small_in_the_picture_are_not_measured() -> None:
     assert analysis.markers is not None and analysis.markers.diameter_px == 3.0
     (note,) = marker_notes(small, "rear", None, track.fps)
     assert "only 3 px across, too small to measure" in note
+
+
+def test_the_block_check_needs_its_clip(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from gait.cli import app
+
+    result = CliRunner().invoke(app, ["analyse", str(tmp_path / "run.mp4"), "--static-block-mm", "10"])
+    assert result.exit_code == 2 and "with --static" in " ".join(result.output.split())
