@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gait.errors import InputError
-from gait.report.data import column_name
+from gait.report.data import SUMMARY_SCHEMA, column_name
 from gait.thresholds import MARKER_PLACEMENT_KEYS, MIN_STEPS_FOR_VERDICT, SCREENING_THRESHOLDS, UNVALIDATED
 
 COMPARE_SCHEMA = "gait.compare/1"
@@ -277,8 +277,27 @@ def compare_summaries(before: Mapping[str, Any], after: Mapping[str, Any]) -> li
 
 
 def read_folder(folder: Path) -> tuple[dict[str, Any], dict[str, list[tuple[int, str, float]]]]:
-    """A clip folder's summary.json and its per-step values: column -> [(step, side, value)]."""
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    """A clip folder's summary.json and its per-step values: column -> [(step, side, value)].
+
+    InputError, in one sentence, for a summary.json that is not JSON, not of a schema this gait reads,
+    or lacks what a comparison needs (a damaged or foreign file, issue 22)."""
+    path = folder / "summary.json"
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path} is damaged ({exc}): analyse the clip again with `gait analyse`.") from exc
+    schema = summary.get("schema") if isinstance(summary, dict) else None
+    if schema != SUMMARY_SCHEMA:
+        raise InputError(
+            f"{path} is of schema {schema!r}; this gait reads {SUMMARY_SCHEMA!r}: analyse the clip again "
+            "with this version."
+        )
+    metrics, view = summary.get("metrics"), summary.get("view")
+    entries_ok = isinstance(metrics, list) and all(
+        isinstance(m, dict) and {"key", "side"} <= m.keys() for m in metrics
+    )
+    if not entries_ok or not isinstance(view, dict) or "view" not in view:
+        raise InputError(f"{path} lacks its metrics or view: analyse the clip again with `gait analyse`.")
     steps: dict[str, list[tuple[int, str, float]]] = {}
     path = folder / "steps.csv"
     if path.is_file():
@@ -301,7 +320,7 @@ def side_info(folder: Path, summary: Mapping[str, Any]) -> dict[str, Any]:
         "folder": str(folder),
         "file": summary.get("clip", {}).get("file"),
         "view": summary["view"]["view"],
-        "steps": summary["steps"]["total"],
+        "steps": (summary.get("steps") or {}).get("total"),
     }
 
 

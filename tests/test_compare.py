@@ -47,6 +47,7 @@ def metric(key: str, value: float, side: str = "left", unit: str = "deg", steps:
 
 def summary(view: str, *metrics: dict[str, Any]) -> dict[str, Any]:
     return {
+        "schema": "gait.summary/1",
         "view": {"view": view},
         "steps": {"total": 20},
         "metrics": list(metrics),
@@ -407,3 +408,31 @@ def test_the_cli_prints_one_line_when_nothing_compares(tmp_path: Path) -> None:
     text = " ".join(result.output.split())
     assert "Nothing can be compared: the clips were filmed from different views" in text
     assert "before -> after" not in text and "not comparable" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("[1,2", "is damaged"),
+        ("[1,2]", "is of schema None"),
+        ('{"schema": "gait.summary/999", "metrics": [], "view": {"view": "rear"}}', "'gait.summary/999'"),
+        ('{"schema": "gait.summary/1", "view": {"view": "rear"}}', "lacks its metrics or view"),
+        ('{"schema": "gait.summary/1", "metrics": [1], "view": {"view": "rear"}}', "lacks its metrics"),
+    ],
+)
+def test_a_damaged_or_foreign_summary_is_one_sentence_and_exit_2(
+    text: str, says: str, tmp_path: Path
+) -> None:
+    """Issue 22: these gave a JSONDecodeError, an AttributeError, a KeyError, or a comparison of an
+    unknown schema with exit 0."""
+    from gait.report.data import build_summary
+    from tests.analysed import make_analysis
+
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.mkdir(), bad.mkdir()
+    (good / "summary.json").write_text(json.dumps(build_summary(make_analysis("rear"), [])), encoding="utf-8")
+    (bad / "summary.json").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["compare", str(good), str(bad), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2, result.output
+    assert says in " ".join(result.output.split()) and "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()
