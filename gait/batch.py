@@ -28,8 +28,8 @@ import unicodedata
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
+from gait.cluster import SCHEDULER_TIMEOUT_S, analyse_on_worker, check_scheduler_address, worker_env
 from gait.errors import GaitError, InputError, OutputError
 from gait.fsutil import (
     atomic_path,
@@ -39,7 +39,6 @@ from gait.fsutil import (
     os_error_sentence,
     sha256_file,
 )
-from gait.logs import set_verbose
 from gait.pipeline import ANNOTATED_VIDEO, SLOW_VIDEO, AnalyseOptions, analyse_video
 from gait.report.batch import BatchRow, read_row_values, write_batch_csv, write_index_html
 
@@ -304,6 +303,8 @@ def run_batch(
     Raises OutputError before any work when ``out_dir`` cannot be the output folder.
     """
     check_output_dir(out_dir)
+    if scheduler is not None:
+        check_scheduler_address(scheduler)
     plan = videos if isinstance(videos, BatchPlan) else plan_batch(videos, out_dir)
     settings = settings_of(options)
     todo = []
@@ -368,7 +369,13 @@ def _run_on_dask(
                 env=worker_env(workers),
             )
         )
-        client = stack.enter_context(Client(target))
+        try:
+            client = stack.enter_context(Client(target, timeout=SCHEDULER_TIMEOUT_S))
+        except (OSError, TimeoutError) as exc:
+            raise GaitError(
+                f"Cannot reach the Dask scheduler at {scheduler} within {SCHEDULER_TIMEOUT_S:.0f} s: start it"
+                " (`dask scheduler`) or check the address."
+            ) from exc
         futures = {
             client.submit(
                 analyse_on_worker,
@@ -396,20 +403,6 @@ def _run_on_dask(
             running.unlink(missing_ok=True)
             client.cancel(list(futures))
             raise
-
-
-def analyse_on_worker(verbose: bool, *args: Any) -> ClipOutcome:
-    """``analyse_one(*args)`` on a Dask worker with the log levels ``--verbose`` asked for: a worker is
-    its own process (on a cluster, its own machine), which the client's settings do not reach."""
-    set_verbose(verbose)
-    return analyse_one(*args)
-
-
-def worker_env(workers: int) -> dict[str, str]:
-    """Thread limits per local worker, so ``workers`` pose models share the cores, not fight over them."""
-    threads = str(max(1, (os.cpu_count() or 1) // max(1, workers)))
-    names = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")
-    return dict.fromkeys(names, threads)
 
 
 #: The batch's own files at the top of its output folder.

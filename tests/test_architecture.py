@@ -49,7 +49,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("gait.report.*",),
     ("gait.pipeline",),
     ("gait.comparison", "gait.report.compare"),  # two visits: runs the pipeline, then its own page
-    ("gait.batch",),
+    ("gait.batch", "gait.cluster"),
     ("gait.console",),  # what the commands show in the terminal
     ("gait.cli", "gait.__main__"),
 )

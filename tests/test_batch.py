@@ -569,3 +569,30 @@ def test_index_fits_a_laptop_and_a_phone(tmp_path: Path) -> None:
         browser.close()
     assert all(right <= width and scroll <= width for width, (scroll, right) in widths.items()), widths
     assert steps[:4] == ["4", "21", "21", "22"]  # sorts on a phone too
+
+
+def test_a_scheduler_address_is_checked_before_any_work(tmp_path: Path) -> None:
+    """Issue 22: `--scheduler notaurl` gave a traceback (ValueError: missing port number)."""
+    clip = tmp_path / "a.mp4"
+    clip.write_bytes(b"never read")
+    result = CliRunner().invoke(
+        app, ["batch", str(clip), "--out", str(tmp_path / "o"), "--scheduler", "notaurl"]
+    )
+    assert result.exit_code == 2 and "'notaurl' is not a Dask scheduler address" in " ".join(
+        result.output.split()
+    )
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_unreachable_scheduler_gets_its_own_sentence(
+    bad_clips: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: after 33 s it said "check the disk space and permissions", the wrong problem."""
+    pytest.importorskip("dask.distributed")
+    import gait.batch
+
+    monkeypatch.setattr(gait.batch, "SCHEDULER_TIMEOUT_S", 2.0)
+    args = ["batch", str(bad_clips[0]), "--out", str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:1"]
+    result = CliRunner().invoke(app, args)
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2 and "Cannot reach the Dask scheduler at tcp://127.0.0.1:1 within 2 s" in text
