@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -254,7 +255,44 @@ class GaitCommand(TyperCommand):
 
 
 class GaitGroup(TyperGroup):
-    """The ``gait`` and ``gait cache`` groups, their switches shown as :class:`GaitCommand` shows them."""
+    """The ``gait`` and ``gait cache`` groups, their switches shown as :class:`GaitCommand` shows them;
+    a SIGTERM or SIGHUP (a service manager stopping gait, a closed terminal) ends a run as Ctrl-C
+    does, nothing published and the staging removed, with the exit code 128 + the signal's number."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _quiet_flags(super().get_params(ctx))
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        received: list[int] = []
+        with _signals_as_interrupt(received):
+            try:
+                return super().main(*args, **kwargs)
+            except SystemExit:
+                if received:
+                    raise SystemExit(128 + received[0]) from None
+                raise
+
+
+class Terminated(KeyboardInterrupt):
+    """A SIGTERM or SIGHUP, raised where Ctrl-C would be, so every clean-up path runs."""
+
+
+@contextlib.contextmanager
+def _signals_as_interrupt(received: list[int]) -> Iterator[None]:
+    """While the command runs, SIGTERM and SIGHUP raise :class:`Terminated` (main thread only)."""
+
+    def stop(signum: int, _frame: object) -> None:
+        received.append(signum)
+        raise Terminated(signum)
+
+    previous = {}
+    try:
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            previous[sig] = signal.signal(sig, stop)
+    except ValueError:  # not the main thread: leave the signals as they are
+        pass
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -487,3 +487,23 @@ def test_verbose_shows_mediapipes_own_log_lines(tiny_clip: Path, tmp_path: Path)
         stderr = run.stderr.decode(errors="replace").splitlines()
         lines[flag] = [line for line in stderr if "LiteRT" in line or "XNNPACK" in line]
     assert lines["--verbose"] and not lines[None]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_end_a_run_like_ctrl_c(sig: int, small_sample: Path, tmp_path: Path) -> None:
+    """Issue 22: SIGTERM was treated like kill -9 (exit 143 with a staging folder left behind until the
+    next run). Now: nothing published, the staging and the folder gait made removed, exit 128 + N."""
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", "from gait.cli import app; app(prog_name='gait')", "analyse"]
+    proc = subprocess.Popen(
+        [*command, str(small_sample), "--out", str(out), "--no-cache"], stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(out.glob(f"{STAGING_PREFIX}*")) and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before it could be stopped"
+    time.sleep(0.5)  # into the pose pass
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + sig, stderr.decode(errors="replace")
+    assert not out.exists(), sorted(out.rglob("*"))
