@@ -480,7 +480,7 @@ def analyse_batch(
 
 def _remove_stale_batch_files(out_dir: Path) -> None:
     """Temporary files and markers a killed batch left at the top of ``out_dir`` (we hold its lock)."""
-    for pattern in (".batch.*.part.csv", ".index.*.part.html", ".gait-batch-*.running"):
+    for pattern in (".batch.*.part.csv", ".index.*.part.html", ".gait-batch-*.running", ".gait-*.part.*"):
         for path in out_dir.glob(pattern):
             with contextlib.suppress(OSError):
                 path.unlink()

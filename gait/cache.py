@@ -21,9 +21,10 @@ from gait.track import TRACK_FORMAT_VERSION, PoseTrack
 
 log = logging.getLogger(__name__)
 
-#: Cache entries are ``KEY.npz``; temporary files of interrupted saves are ``.KEY.*.part.npz``.
+#: Cache entries are ``KEY.npz``; temporary files of interrupted saves are ``.gait-*.part.npz``
+#: (``.KEY.*.part.npz`` from earlier versions).
 ENTRY_SUFFIX = ".npz"
-_OWN_FILE = re.compile(r"\.?[0-9a-f]{32}(\.[^/]*\.part)?\.npz")
+_OWN_FILE = re.compile(r"\.?[0-9a-f]{32}(\.[^/]*\.part)?\.npz|\.gait-[^/.]{8}\.part\.npz")
 
 
 def default_cache_dir() -> Path:

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 #: Hidden folder, inside the output folder, where a run builds its files before publishing them.
 STAGING_PREFIX, STAGING_SUFFIX = ".gait-staging-", ".partial"
+#: Temporary files of :func:`atomic_path` are ``.gait-XXXXXXXX.part.SUFFIX`` beside their target.
+TEMP_PREFIX = ".gait-"
 
 
 @contextlib.contextmanager
@@ -33,7 +35,8 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part" + path.suffix, dir=path.parent)
+    # A short name of fixed length, whatever the target's: a legal 255-byte name must still fit.
+    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part" + path.suffix[:8], dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     umask = os.umask(0)

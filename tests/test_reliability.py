@@ -507,3 +507,14 @@ def test_sigterm_and_sighup_end_a_run_like_ctrl_c(sig: int, small_sample: Path, 
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 128 + sig, stderr.decode(errors="replace")
     assert not out.exists(), sorted(out.rglob("*"))
+
+
+def test_a_legal_long_file_name_is_written(tiny_clip: Path, tmp_path: Path) -> None:
+    """Issue 22: a 250-byte clip name failed after the whole pose pass ("File name too long"): the
+    temporary name of NAME.pose.npz was 24 bytes longer than its stem. Temporary names are short now."""
+    long_clip = tmp_path / ("r" * 246 + ".mp4")  # 250 bytes: NAME.pose.npz is 255, the limit
+    shutil.copyfile(tiny_clip, long_clip)
+    result = CliRunner().invoke(app, ["pose", str(long_clip), "--out", str(tmp_path / "out"), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / ("r" * 246 + ".pose.npz")).is_file()
+    assert not list((tmp_path / "out").glob(".*"))  # no temporary file left
