@@ -65,6 +65,7 @@ def store(cache_dir: Path, key: str, track: PoseTrack) -> Path | None:
     path = Path(cache_dir) / f"{key}{ENTRY_SUFFIX}"
     try:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        _remove_empty_dir(path)  # an empty folder under an entry's name is no one's: it would block the save
         track.save(path)
     except OSError as exc:
         log.warning(
@@ -91,4 +92,18 @@ def clear(cache_dir: Path) -> tuple[int, int]:
             size = path.stat().st_size
             path.unlink(missing_ok=True)
             files, n_bytes = files + 1, n_bytes + size
+        elif _OWN_FILE.fullmatch(path.name) and _remove_empty_dir(path):
+            files += 1
     return files, n_bytes
+
+
+def _remove_empty_dir(path: Path) -> bool:
+    """Remove ``path`` if it is an empty folder (not a link); True when it was removed. A folder with
+    something in it is not gait's to remove."""
+    if not path.is_dir() or path.is_symlink():
+        return False
+    try:
+        path.rmdir()
+    except OSError:
+        return False
+    return True

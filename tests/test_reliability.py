@@ -518,3 +518,34 @@ def test_a_legal_long_file_name_is_written(tiny_clip: Path, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / ("r" * 246 + ".pose.npz")).is_file()
     assert not list((tmp_path / "out").glob(".*"))  # no temporary file left
+
+
+def test_an_empty_folder_under_an_entrys_name_heals(tiny_clip: Path, tmp_path: Path) -> None:
+    """Issue 22: a folder at KEY.npz warned "(Is a directory)" on every run and `gait cache clear`
+    left it. An empty one is replaced by the entry; `cache clear` removes it; a folder with something
+    in it is not gait's and stays."""
+    cache_dir = tmp_path / "cache"
+    args = [
+        "pose",
+        str(tiny_clip),
+        "--out",
+        str(tmp_path / "out"),
+        "--cache-dir",
+        str(cache_dir),
+        "--no-symmetric",
+    ]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    (entry,) = cache_dir.glob("*.npz")
+    entry.unlink()
+    entry.mkdir()  # the broken entry
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0 and "Is a directory" not in result.output
+    assert entry.is_file()  # healed: the entry is back
+    entry.unlink()
+    entry.mkdir()
+    kept = cache_dir / ("0" * 32 + ".npz")
+    kept.mkdir()
+    (kept / "mine.txt").write_text("someone's")
+    result = CliRunner().invoke(app, ["cache", "clear", "--cache-dir", str(cache_dir)])
+    assert result.exit_code == 0 and not entry.exists()
+    assert (kept / "mine.txt").read_text() == "someone's"
