@@ -45,6 +45,10 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
         tmp.chmod(0o666 & ~umask)  # mkstemp makes 0600; give the file the permissions a plain open() would
         yield tmp
         tmp.replace(path)
+    except OSError as exc:
+        if exc.filename is None or os.fsdecode(exc.filename) == str(tmp):  # a write: name the file meant
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -60,7 +64,12 @@ def sha256_file(path: Path | str, chunk_bytes: int = 1 << 20) -> str:
 
 def os_error_sentence(exc: OSError) -> str:
     """One sentence for a failure of the disk rather than of the clip (full, removed, permissions)."""
-    where = f" {os.fsdecode(exc.filename)}" if exc.filename else ""
+    where = ""
+    if exc.filename:
+        path = Path(os.fsdecode(exc.filename))
+        if path.parent.name.startswith(STAGING_PREFIX):  # an output being built: name where it goes
+            path = path.parent.parent / path.name
+        where = f" {path}"
     return f"Cannot read or write{where} ({exc.strerror or exc}): check the disk space and permissions."
 
 

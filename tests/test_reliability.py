@@ -549,3 +549,23 @@ def test_an_empty_folder_under_an_entrys_name_heals(tiny_clip: Path, tmp_path: P
     result = CliRunner().invoke(app, ["cache", "clear", "--cache-dir", str(cache_dir)])
     assert result.exit_code == 0 and not entry.exists()
     assert (kept / "mine.txt").read_text() == "someone's"
+
+
+def test_a_full_disk_while_writing_the_report_names_the_report(
+    small_sample: Path, pose_cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: "Cannot read or write (No space left on device)" when the summary or report hit it."""
+    real = Path.write_text
+
+    def full_for_pages(self: Path, *args: object, **kw: object) -> int:
+        if self.suffix == ".html":
+            raise OSError(28, "No space left on device")  # as a write() on a full disk: no file name
+        return real(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "write_text", full_for_pages)
+    out = tmp_path / "out"
+    args = ["analyse", str(small_sample), "--out", str(out), "--no-video", "--cache-dir", str(pose_cache_dir)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert f"Cannot read or write {out / 'report.html'} (No space left on device)" in one_line(result.output)
+    assert not out.exists()
