@@ -124,8 +124,13 @@ def expand_inputs(inputs: Iterable[Path | str]) -> list[Path]:
 
 
 def _videos_in(folder: Path) -> list[Path]:
+    """The video files below ``folder``, hidden ones and gait's own output folders left out: a batch
+    run into a folder inside its input must not take its annotated videos for new clips (issue 22)."""
     found = []
     for root, dirs, files in os.walk(folder):
+        if DONE_MARKER in files or BATCH_CSV in files:  # a clip folder or a batch folder gait wrote
+            dirs[:] = []
+            continue
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found += [
             Path(root) / f

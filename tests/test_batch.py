@@ -10,6 +10,7 @@ import csv
 import io
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -596,3 +597,22 @@ def test_an_unreachable_scheduler_gets_its_own_sentence(
     result = CliRunner().invoke(app, args)
     text = " ".join(result.output.split())
     assert result.exit_code == 2 and "Cannot reach the Dask scheduler at tcp://127.0.0.1:1 within 2 s" in text
+
+
+def test_a_batch_inside_its_input_folder_does_not_take_its_outputs_for_clips(
+    small_sample: Path, tmp_path: Path
+) -> None:
+    """Issue 22: `gait batch b9 --out b9/out` run twice listed b9/out/*/annotated.mp4 as a new clip, and
+    each rerun added another bogus row."""
+    folder = tmp_path / "b9"
+    folder.mkdir()
+    shutil.copyfile(small_sample, folder / "run.mp4")
+    args = ["batch", str(folder), "--out", str(folder / "out")]  # with the annotated video
+    for _ in range(2):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        rows = (folder / "out" / BATCH_CSV).read_text().splitlines()
+        assert len(rows) == 2, rows  # the header and run.mp4
+    (folder / "out" / "copy").mkdir()
+    shutil.copyfile(small_sample, folder / "out" / "copy" / "annotated.mp4")
+    assert expand_inputs([folder]) == [folder / "run.mp4"]  # nothing under a batch's own folder
