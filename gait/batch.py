@@ -231,8 +231,9 @@ def expected_files(options: AnalyseOptions) -> tuple[str, ...]:
 def is_complete(item: BatchItem, options: AnalyseOptions, settings: dict[str, object]) -> bool:
     """True when ``item``'s folder holds complete outputs of this content with these settings.
 
-    Reads the folder's marker and checks each listed file is there at its recorded size; the clip
-    itself is not opened beyond the hash already taken.
+    Reads the folder's marker and checks each listed file is there with its recorded content hash
+    (a size alone let a summary.json overwritten with garbage of the same size pass, issue 22); the
+    clip itself is not opened beyond the hash already taken.
     """
     if item.digest is None:
         return False
@@ -243,7 +244,7 @@ def is_complete(item: BatchItem, options: AnalyseOptions, settings: dict[str, ob
             marker.get("sha256") == item.digest
             and marker.get("settings") == settings
             and set(files) == set(expected_files(options))
-            and all((item.out_dir / name).stat().st_size == size for name, size in files.items())
+            and all(sha256_file(item.out_dir / name) == digest for name, digest in files.items())
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
@@ -251,7 +252,7 @@ def is_complete(item: BatchItem, options: AnalyseOptions, settings: dict[str, ob
 
 def mark_complete(item: BatchItem, options: AnalyseOptions, settings: dict[str, object]) -> None:
     """Record, after publishing, what ``item``'s outputs were made from (atomically)."""
-    files = {name: (item.out_dir / name).stat().st_size for name in expected_files(options)}
+    files = {name: sha256_file(item.out_dir / name) for name in expected_files(options)}
     text = json.dumps({"sha256": item.digest, "settings": settings, "files": files}, indent=1)
     with atomic_path(item.out_dir / DONE_MARKER) as tmp:
         tmp.write_text(text, encoding="utf-8")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 import os
 import shutil
@@ -616,3 +617,19 @@ def test_a_batch_inside_its_input_folder_does_not_take_its_outputs_for_clips(
     (folder / "out" / "copy").mkdir()
     shutil.copyfile(small_sample, folder / "out" / "copy" / "annotated.mp4")
     assert expand_inputs([folder]) == [folder / "run.mp4"]  # nothing under a batch's own folder
+
+
+def test_an_output_overwritten_with_same_size_garbage_is_redone(small_sample: Path, tmp_path: Path) -> None:
+    """Issue 22: the completeness check compared sizes only, so the clip was 'reused' and the batch
+    exited 0 while batch.csv said 'failed'."""
+    out = tmp_path / "out"
+    args = ["batch", str(small_sample), "--out", str(out), "--no-video"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    (summary,) = out.glob("*/summary.json")
+    summary.write_bytes(b"x" * summary.stat().st_size)
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "reused" not in one_line(result.output)
+    assert json.loads(summary.read_text())["schema"] == "gait.summary/1"  # analysed again
+    rows = list(csv.DictReader(io.StringIO((out / BATCH_CSV).read_text())))
+    assert [r["status"] for r in rows] == ["analysed"]
