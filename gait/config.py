@@ -28,6 +28,9 @@ class Config:
         Fewer steps in the whole clip raise AnalysisError.
     min_person_s : float
         Less time with a person raises NoPersonInTrackError.
+    min_fps : float
+        Slower clips are refused: a running stance lasts a quarter of a second, so below this no
+        step can be seen (a 1 fps clip was reported as "feet out of the frame").
     min_contact_fps : float
         Contact time and duty factor need at least this frame rate.
     unknown_tilt_deg : float
@@ -52,6 +55,7 @@ class Config:
     min_steps: int = 2
     min_person_s: float = 1.0
     min_contact_fps: float = 25.0
+    min_fps: float = 10.0
     unknown_tilt_deg: float = 2.0
     min_tilt_uncertainty_deg: float = 0.5
     min_hip_width_px: float = 12.0

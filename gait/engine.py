@@ -92,6 +92,11 @@ def analyse_track(
         Fewer than ``config.min_steps`` steps were found.
     """
     cfg = config or Config()
+    if track.fps < cfg.min_fps:
+        raise AnalysisError(
+            f"This clip runs at {track.fps:.1f} frames/s, too few to see a step: film at 30-60 frames/s "
+            f"(at least {cfg.min_fps:.0f})."
+        )
     _require_person(track, cfg)
     cleaned = clean_track(
         track,

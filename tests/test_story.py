@@ -82,3 +82,15 @@ def test_a_foot_landing_behind_the_hips_reads_behind() -> None:
 
     assert contact_line("overstride_leg_lengths", -0.02) == "Foot 0.02 leg lengths behind"
     assert contact_line("overstride_leg_lengths", 0.12) == "Foot 0.12 leg lengths ahead"
+
+
+def test_a_clip_too_slow_to_see_a_step_says_frame_rate() -> None:
+    """Issue 22: a 1 fps clip's problem was reported as "feet are out of the frame"."""
+    import pytest
+
+    from gait.engine import analyse_track
+    from gait.errors import AnalysisError
+    from tests.analysed import make_track
+
+    with pytest.raises(AnalysisError, match=r"1\.0 frames/s, too few to see a step"):
+        analyse_track(make_track("side_right", duration_s=30.0, fps=1.0))
