@@ -81,6 +81,22 @@ def rot_z(a: np.ndarray) -> np.ndarray:
     return np.stack([np.stack([c, -s, z], -1), np.stack([s, c, z], -1), np.stack([z, z, o], -1)], -2)
 
 
+def place_segment(
+    rotations: np.ndarray,
+    translations: np.ndarray,
+    segment: str,
+    rest_pivot: np.ndarray,
+    rest_axes: np.ndarray,
+    pivot: np.ndarray,
+    axes: np.ndarray,
+) -> None:
+    """Set ``segment``'s transform (in place) so that its rest pivot and axes land on ``pivot``, ``axes``."""
+    k = SEGMENTS.index(segment)
+    rot = axes @ rest_axes.T
+    rotations[:, k] = rot
+    translations[:, k] = pivot - rot @ rest_pivot
+
+
 def smoothstep(x: np.ndarray) -> np.ndarray:
     x = np.clip(x, 0.0, 1.0)
     return x * x * (3 - 2 * x)
@@ -240,10 +256,7 @@ class RunningCycle:
         def place(
             segment: str, rest_pivot: np.ndarray, rest_axes: np.ndarray, pivot: np.ndarray, axes: np.ndarray
         ) -> None:
-            k = SEGMENTS.index(segment)
-            rot = axes @ rest_axes.T
-            rotations[:, k] = rot
-            translations[:, k] = pivot - rot @ rest_pivot
+            place_segment(rotations, translations, segment, rest_pivot, rest_axes, pivot, axes)
 
         def bone(
             segment: str,
@@ -338,10 +351,7 @@ class RunningCycle:
         def place(
             segment: str, rest_pivot: np.ndarray, rest_axes: np.ndarray, pivot: np.ndarray, axes: np.ndarray
         ) -> None:
-            k = SEGMENTS.index(segment)
-            rot = axes @ rest_axes.T
-            rotations[:, k] = rot
-            translations[:, k] = pivot - rot @ rest_pivot
+            place_segment(rotations, translations, segment, rest_pivot, rest_axes, pivot, axes)
 
         def bone(segment: str, head: str, tail: str, at: np.ndarray, to: np.ndarray, ref: np.ndarray) -> None:
             place(segment, j[head], rest_frame(j[tail] - j[head], ref), at, rest_frame(to - at, ref))

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from gait.errors import InputError
 from gait.options import NAMED_HUES_DEG, hue_of
@@ -353,14 +354,13 @@ def _drop_jumps(xy: np.ndarray, mid_hip_px: np.ndarray, fps: float, hip_width_px
     its midpoint moving against the pose model's mid-hip by more than :data:`MAX_SHIFT_HIP_WIDTHS`.
     Judged on these relative measures, not on positions: the whole pelvis moves fast at every
     landing (7 px in 3 frames at 30 fps), and that motion must be kept."""
-    from scipy.ndimage import generic_filter
-
-    size = 2 * max(2, round(0.1 * fps)) + 1
+    half = max(2, round(0.1 * fps))
 
     def departs(series: np.ndarray, limit: float) -> np.ndarray:
+        windows = sliding_window_view(np.pad(series, half, mode="edge"), 2 * half + 1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # windows with no sticker at all
-            median = generic_filter(series, np.nanmedian, size=size, mode="nearest")
+            median = np.nanmedian(windows, axis=1)
         return np.abs(series - median) > limit
 
     line = xy[:, 1] - xy[:, 0]
@@ -412,15 +412,15 @@ def standing_frames(track: PoseTrack) -> tuple[int, int]:
         return (0, 0)
     first = int(seen[0])
     window = max(2, round(0.5 * track.fps))
-    end = first
-    while end + window <= track.n_frames:
-        chunk = points[end : end + window]
-        if not np.isfinite(chunk).all():
-            break
-        spread = float(np.ptp(chunk, axis=0).max()) / leg_px
-        if spread > STILL_LEG_LENGTHS:
-            break
-        end += 1
+    if track.n_frames - first < window:
+        return (0, 0)
+    chunks = sliding_window_view(points[first:], window, axis=0)  # (starts, columns, window)
+    with np.errstate(invalid="ignore"):
+        still = np.isfinite(chunks).all(axis=(1, 2)) & (
+            np.ptp(chunks, axis=2).max(axis=1) <= STILL_LEG_LENGTHS * leg_px
+        )
+    moving = np.flatnonzero(~still)
+    end = first + (int(moving[0]) if moving.size else len(still))  # the first window that is not still
     end = end + window - 1 if end > first else first  # the last window that was still ends here
     end -= round(STANDING_MARGIN_S * track.fps)
     return (first, end) if (end - first) / track.fps >= MIN_STANDING_S else (0, 0)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -161,3 +162,27 @@ def tiny_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def small_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole sample (8 s, enough steps for a full analysis) at 360x640, 30 fps, in H.264."""
     return _resized_sample(tmp_path_factory.mktemp("small") / "run.mp4", (360, 640))
+
+
+#: Debian's headless Chromium, which the page tests drive with Python playwright.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium per test module (skipped, with the reason, when it is not installed)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="python playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

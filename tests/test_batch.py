@@ -348,7 +348,7 @@ def test_batch_killed_midway_then_rerun(small_sample: Path, tmp_path: Path, pose
 @pytest.mark.browser
 def test_index_sorts_by_any_column_and_escapes_names(tmp_path: Path) -> None:
     from gait.report.batch import BatchRow, write_index_html
-    from tests.test_report import CHROMIUM, CHROMIUM_ARGS
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
@@ -543,7 +543,7 @@ def test_index_fits_a_laptop_and_a_phone(tmp_path: Path) -> None:
     """At 1280 px every column shows without scrolling; at 390 px each clip is a card. Failed before
     issue 21 (the side-view columns were off screen). Screenshots go to $GAIT_SHOTS when set."""
     from gait.report.batch import write_index_html
-    from tests.test_report import CHROMIUM, CHROMIUM_ARGS
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)")

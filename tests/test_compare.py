@@ -267,7 +267,7 @@ def test_real_clips_compared(tmp_path: Path, pose_cache_dir: Path) -> None:
 
 @pytest.mark.browser
 def test_compare_page_in_chromium(sample_compared: Path, tmp_path: Path) -> None:
-    from tests.test_report import CHROMIUM, CHROMIUM_ARGS
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)")

@@ -6,7 +6,6 @@ its card, and no two pieces of text overlap (a label over the minus sign of "-0.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from gait.advice import build_advice
 from gait.report import render_report_html
 from tests.analysed import make_analysis, make_track
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 WIDTHS = (390, 1280)
 #: Sections of the report whose layout is checked.
@@ -27,19 +25,6 @@ REPORT_SECTIONS = ("#measurements", "#capture", "#advice")
 #: Returns the problems of the elements under each selector: a box outside its card (or the
 #: viewport), text spilling out of its cell, and text boxes of different text nodes that overlap.
 LAYOUT_JS = (Path(__file__).parent / "data" / "layout_check.js").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="python playwright is not installed")
-    from tests.test_report import CHROMIUM_ARGS
-
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,6 @@ from gait.video_out import H264Writer
 from tests.analysed import draw_frames, make_analysis, make_track
 from tests.conftest import real_clip
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 HOSTILE_CLIP = "<script>alert(1)</script>.mp4"
 #: A legal file name that would run script if it reached the page unescaped.
@@ -259,25 +257,7 @@ def test_html_puts_reported_warning_signs_first(
 # ---------------------------------------------------------------------------------------------
 # In a real browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="python playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+# Chromium and its options (CHROMIUM, CHROMIUM_ARGS) and the `browser` fixture: tests/conftest.py.
 
 
 @pytest.fixture(scope="module")
