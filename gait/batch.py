@@ -29,15 +29,18 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from gait.cluster import SCHEDULER_TIMEOUT_S, analyse_on_worker, check_scheduler_address, worker_env
+from gait.cluster import analyse_on_worker, check_scheduler_address, scheduler_timeout_s, worker_env
 from gait.errors import GaitError, InputError, OutputError
 from gait.fsutil import (
+    MANIFEST,
     atomic_path,
     check_output_dir,
     discard_partial,
     locked_output_dir,
     os_error_sentence,
+    published_hashes,
     sha256_file,
+    staged_files,
 )
 from gait.pipeline import ANNOTATED_VIDEO, SLOW_VIDEO, AnalyseOptions, analyse_video
 from gait.report.batch import BatchRow, read_row_values, write_batch_csv, write_index_html
@@ -128,7 +131,7 @@ def _videos_in(folder: Path) -> list[Path]:
     run into a folder inside its input must not take its annotated videos for new clips (issue 22)."""
     found = []
     for root, dirs, files in os.walk(folder):
-        if DONE_MARKER in files or BATCH_CSV in files:  # a clip folder or a batch folder gait wrote
+        if MANIFEST in files or DONE_MARKER in files:  # a folder gait wrote (a clip's, a batch's, ...)
             dirs[:] = []
             continue
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -189,24 +192,6 @@ def plan_batch(inputs: Iterable[Path | str], out_dir: Path) -> BatchPlan:
     return BatchPlan(paths, list(items.values()), repeats)
 
 
-def distinct_clips(videos: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """The clips in order with repeats left out, and the repeats (same file, however the path is spelt)."""
-    seen: set[object] = set()
-    distinct, repeats = [], []
-    for video in videos:
-        try:
-            stat = os.stat(video)
-            identity: object = (stat.st_dev, stat.st_ino)
-        except OSError:  # missing or unreadable: the analysis reports it; compare by path
-            identity = os.path.abspath(video)
-        if identity in seen:
-            repeats.append(video)
-        else:
-            seen.add(identity)
-            distinct.append(video)
-    return distinct, repeats
-
-
 def settings_of(options: AnalyseOptions) -> dict[str, object]:
     """The settings a clip folder's outputs depend on (the cache folder is not one of them)."""
     from gait.models import resolve_model
@@ -251,8 +236,10 @@ def is_complete(item: BatchItem, options: AnalyseOptions, settings: dict[str, ob
 
 
 def mark_complete(item: BatchItem, options: AnalyseOptions, settings: dict[str, object]) -> None:
-    """Record, after publishing, what ``item``'s outputs were made from (atomically)."""
-    files = {name: sha256_file(item.out_dir / name) for name in expected_files(options)}
+    """Record, after publishing, what ``item``'s outputs were made from (atomically), with each
+    output's hash as publishing recorded it in the folder's manifest."""
+    hashes = published_hashes(item.out_dir)
+    files = {name: hashes[name] for name in expected_files(options)}
     text = json.dumps({"sha256": item.digest, "settings": settings, "files": files}, indent=1)
     with atomic_path(item.out_dir / DONE_MARKER) as tmp:
         tmp.write_text(text, encoding="utf-8")
@@ -375,11 +362,12 @@ def _run_on_dask(
                 env=worker_env(workers),
             )
         )
+        timeout_s = scheduler_timeout_s()
         try:
-            client = stack.enter_context(Client(target, timeout=SCHEDULER_TIMEOUT_S))
+            client = stack.enter_context(Client(target, timeout=timeout_s))
         except (OSError, TimeoutError) as exc:
             raise GaitError(
-                f"Cannot reach the Dask scheduler at {scheduler} within {SCHEDULER_TIMEOUT_S:.0f} s: start it"
+                f"Cannot reach the Dask scheduler at {scheduler} within {timeout_s:g} s: start it"
                 " (`dask scheduler`) or check the address."
             ) from exc
         futures = {
@@ -413,6 +401,7 @@ def _run_on_dask(
 
 #: The batch's own files at the top of its output folder.
 BATCH_CSV, INDEX_HTML = "batch.csv", "index.html"
+BATCH_FILES = (BATCH_CSV, INDEX_HTML)
 
 
 @dataclass(frozen=True)
@@ -454,7 +443,7 @@ def analyse_batch(
     """
     out_dir = Path(out_dir)
     options = options or AnalyseOptions()
-    check_output_dir(out_dir)
+    check_output_dir(out_dir, names=BATCH_FILES)
     plan = inputs if isinstance(inputs, BatchPlan) else plan_batch(inputs, out_dir)
     made = not out_dir.exists()
     try:
@@ -474,8 +463,9 @@ def analyse_batch(
                     if on_outcome is not None:
                         on_outcome(outcome)
             rows = batch_rows(plan, outcomes, out_dir)
-            write_batch_csv(out_dir / BATCH_CSV, rows)
-            write_index_html(out_dir / INDEX_HTML, rows, f"gait batch: {_shown(out_dir)}")
+            with staged_files(out_dir, names=BATCH_FILES) as staged:
+                write_batch_csv(staged.folder / BATCH_CSV, rows)
+                write_index_html(staged.folder / INDEX_HTML, rows, f"gait batch: {_shown(out_dir)}")
     except BaseException:
         if made:
             with contextlib.suppress(OSError):
@@ -486,7 +476,7 @@ def analyse_batch(
 
 def _remove_stale_batch_files(out_dir: Path) -> None:
     """Temporary files and markers a killed batch left at the top of ``out_dir`` (we hold its lock)."""
-    for pattern in (".batch.*.part.csv", ".index.*.part.html", ".gait-batch-*.running", ".gait-*.part.*"):
+    for pattern in (".gait-batch-*.running", ".gait-*.part.*"):
         for path in out_dir.glob(pattern):
             with contextlib.suppress(OSError):
                 path.unlink()

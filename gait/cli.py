@@ -78,7 +78,17 @@ BackendOpt = Annotated[
         " CUDA when onnxruntime-gpu finds a GPU).",
     ),
 ]
-OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")]
+
+
+def _out_folder(text: str) -> Path:
+    """--out as a folder, refusing what cannot be meant: '' (would be the current folder), '-' (not
+    standard output but a folder named '-') and the filesystem root."""
+    if text.strip() in ("", "-") or Path(text).resolve() == Path("/"):
+        raise typer.BadParameter(f"{text!r} is not a folder gait will write into: give a folder name.")
+    return Path(text)
+
+
+OutOpt = Annotated[Path, typer.Option("--out", "-o", parser=_out_folder, help="Folder for the outputs.")]
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Run pose inference even if a cached track exists.")
 ]
@@ -443,7 +453,6 @@ def compare(
         model=model, write_video=not no_video, cache_dir=cache_folder(no_cache, cache_dir)
     )
     try:
-        check_output_dir(out)
         result = compare_visits(before, after, out, options)
     except (GaitError, OSError) as exc:
         raise fail(exc) from exc

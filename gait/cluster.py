@@ -14,18 +14,33 @@ from gait.logs import set_verbose
 if TYPE_CHECKING:
     from gait.batch import ClipOutcome
 
-#: How long a batch waits for a Dask scheduler it was given before it says it cannot reach it.
-SCHEDULER_TIMEOUT_S = 10.0
+#: How long a batch waits for a Dask scheduler it was given before it says it cannot reach it, unless
+#: the environment variable of that name sets another number of seconds.
+SCHEDULER_TIMEOUT_S, TIMEOUT_ENV = 10.0, "GAIT_SCHEDULER_TIMEOUT_S"
 #: A scheduler address: a Dask protocol, a host and a port.
 SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls|ws|wss)://[^\s/:]+:\d{1,5}$")
 
 
 def check_scheduler_address(address: str) -> None:
-    """InputError, before any work, for an address a Dask scheduler cannot have (``--scheduler``)."""
+    """InputError, before any work, for an address a Dask scheduler cannot have (``--scheduler``), or a
+    timeout that is not a number of seconds."""
     if not SCHEDULER_ADDRESS.match(address):
         raise InputError(
             f"{address!r} is not a Dask scheduler address: give one like tcp://192.168.1.20:8786."
         )
+    scheduler_timeout_s()
+
+
+def scheduler_timeout_s() -> float:
+    """Seconds to wait for a scheduler: ``$GAIT_SCHEDULER_TIMEOUT_S`` or the default; InputError if bad."""
+    text = os.environ.get(TIMEOUT_ENV, "").strip()
+    try:
+        seconds = float(text) if text else SCHEDULER_TIMEOUT_S
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < 3600:
+        raise InputError(f"{TIMEOUT_ENV}={text!r} is not a number of seconds: give one like 10.")
+    return seconds
 
 
 def worker_env(workers: int) -> dict[str, str]:

@@ -399,12 +399,13 @@ def compare(before: Path | str, after: Path | str, out_dir: Path | str, options:
     and the analysis's own errors for a clip that cannot be analysed; compare.json and
     compare.html are then not written.
     """
-    from gait.fsutil import staged_output
+    from gait.fsutil import check_output_dir, staged_output
     from gait.pipeline import AnalyseOptions, analyse_video
     from gait.report.compare import render_compare_html
 
     out_dir = Path(out_dir)
     options = options or AnalyseOptions()
+    check_output_dir(out_dir, names=COMPARE_FILES)  # before analysing anything
     folders = []
     for name, given in (("before", Path(before)), ("after", Path(after))):
         if given.is_dir():

@@ -6,8 +6,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import glob
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 STAGING_PREFIX, STAGING_SUFFIX = ".gait-staging-", ".partial"
 #: Temporary files of :func:`atomic_path` are ``.gait-XXXXXXXX.part.SUFFIX`` beside their target.
 TEMP_PREFIX = ".gait-"
+#: Written at publish into every output folder: the name and sha256 of each file gait put there, so a
+#: later run replaces or removes only files it can prove it wrote; anything else is left alone.
+MANIFEST, MANIFEST_SCHEMA = ".gait-manifest.json", "gait.manifest/1"
 
 
 @contextlib.contextmanager
@@ -77,7 +80,8 @@ def check_output_dir(path: Path, inputs: Iterable[Path] = (), names: Iterable[st
     """Raise OutputError now, before any work, if ``path`` cannot become the output folder.
 
     ``names`` are the files a run writes (or removes) in ``path``; an input file that is one of
-    them would be overwritten or deleted, so that is refused too.
+    them would be overwritten or deleted, so that is refused, and so is any file of those names
+    that the folder's manifest does not prove gait wrote (a user's file, or one changed since).
     """
     path = Path(path)
     try:
@@ -96,6 +100,13 @@ def check_output_dir(path: Path, inputs: Iterable[Path] = (), names: Iterable[st
                         f"{Path(source).name} sits where gait writes its {name}: move the clip out of"
                         f" {path} or choose another --out folder."
                     )
+        foreign = unproven(path, names)
+        if foreign:
+            more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
+            raise OutputError(
+                f"{path / foreign[0]}{more} was not written by gait, or changed since, and a run would"
+                " replace it: move it out of the way or choose another --out folder."
+            )
     except OSError as exc:
         raise OutputError(
             f"Cannot use {path} as the output folder ({exc.strerror}): choose another --out."
@@ -121,7 +132,8 @@ def staged_output(
     """Check, create and lock ``out_dir``; yield an empty staging folder inside it; publish on success.
 
     Publishing moves every staged file into ``out_dir`` (each by an atomic rename) and removes the
-    files of ``names`` this run did not make, so no stale output sits beside new ones. On any
+    files of ``names`` this run did not make, so no stale output sits beside new ones; it replaces or
+    removes only files the folder's manifest proves gait wrote (:func:`check_output_dir`). On any
     exception (``before_publish`` may raise one to call the publishing off) nothing is published,
     the staging folder is removed, and so are the folders this call created. Another run holding
     the lock on the same folder makes this raise OutputError at once; staging folders that a killed
@@ -133,20 +145,71 @@ def staged_output(
     try:
         with _locked(out_dir):
             _remove_stale_staging(out_dir)
-            folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=STAGING_SUFFIX, dir=out_dir))
-            staging = Staging(folder, out_dir)
-            try:
+            with staged_files(out_dir, inputs, names, before_publish) as staging:
                 yield staging
-                if before_publish is not None:
-                    before_publish()
-                staging.published = _publish(folder, out_dir, names, inputs)
-            finally:
-                shutil.rmtree(folder, ignore_errors=True)
     except BaseException:
         for folder in reversed(created):
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only when empty: never remove what another run or the user put there
         raise
+
+
+@contextlib.contextmanager
+def staged_files(
+    out_dir: Path,
+    inputs: Iterable[Path] = (),
+    names: Iterable[str] = (),
+    before_publish: Callable[[], None] | None = None,
+) -> Iterator[Staging]:
+    """The staging and publishing of :func:`staged_output` in a folder whose lock the caller holds."""
+    out_dir, inputs, names = Path(out_dir), list(inputs), list(names)
+    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=STAGING_SUFFIX, dir=out_dir))
+    staging = Staging(folder, out_dir)
+    try:
+        yield staging
+        if before_publish is not None:
+            before_publish()
+        staging.published = _publish(folder, out_dir, names, inputs)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def published_hashes(out_dir: Path) -> dict[str, str]:
+    """The sha256 of each file the manifest of ``out_dir`` records gait published there last."""
+    return {name: digests[-1] for name, digests in _read_manifest(Path(out_dir)).items() if digests}
+
+
+def unproven(out_dir: Path, names: Iterable[str]) -> list[str]:
+    """Those of ``names`` present in ``out_dir`` that its manifest does not prove gait wrote."""
+    out_dir = Path(out_dir)
+    manifest = None
+    foreign = []
+    for name in names:
+        path = out_dir / name
+        if not path.exists() and not path.is_symlink():
+            continue
+        if manifest is None:
+            manifest = _read_manifest(out_dir)
+        proven = path.is_file() and not path.is_symlink() and sha256_file(path) in manifest.get(name, ())
+        if not proven:
+            foreign.append(name)
+    return foreign
+
+
+def _read_manifest(out_dir: Path) -> dict[str, list[str]]:
+    """Name -> accepted sha256s from ``out_dir``'s manifest; empty (nothing proven) if absent or damaged."""
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        files = data["files"] if data.get("schema") == MANIFEST_SCHEMA else {}
+        return {str(k): [str(d) for d in v] for k, v in files.items() if isinstance(v, list)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _write_manifest(out_dir: Path, files: dict[str, list[str]]) -> None:
+    text = json.dumps({"schema": MANIFEST_SCHEMA, "files": dict(sorted(files.items()))}, indent=1)
+    with atomic_path(out_dir / MANIFEST) as tmp:
+        tmp.write_text(text + "\n", encoding="utf-8")
 
 
 @contextlib.contextmanager
@@ -211,24 +274,28 @@ def _locked(folder: Path) -> Iterator[None]:
 
 def _remove_stale_staging(out_dir: Path) -> None:
     """Remove staging folders left by runs that were killed (we hold the folder's lock, so none is live)."""
-    stale = [
-        *out_dir.glob(f"{STAGING_PREFIX}*{STAGING_SUFFIX}"),
-        *out_dir.parent.glob(f".{glob.escape(out_dir.name)}.*.partial"),  # from versions that staged beside
-    ]
-    for folder in stale:
+    for folder in out_dir.glob(f"{STAGING_PREFIX}*{STAGING_SUFFIX}"):
         if folder.is_dir() and not folder.is_symlink():
             shutil.rmtree(folder, ignore_errors=True)
 
 
 def _publish(staging: Path, out_dir: Path, names: list[str], inputs: list[Path]) -> dict[str, Path]:
+    """Move the staged files in and remove the listed ones not made; the manifest is written first
+    accepting both the old and the new content of each name, then again with the new only, so a run
+    killed in between still leaves every file provably gait's."""
     staged = sorted(staging.iterdir())
-    check_output_dir(out_dir, inputs, [p.name for p in staged])  # a staged file the names did not list
-    for name in names:
-        if not (staging / name).exists():
-            (out_dir / name).unlink(missing_ok=True)
+    removed = [name for name in names if not (staging / name).exists()]
+    check_output_dir(out_dir, inputs, sorted({*removed, *(p.name for p in staged)}))  # checked again now
+    old = _read_manifest(out_dir)
+    new = {p.name: sha256_file(p) for p in staged}
+    _write_manifest(out_dir, {**old, **{n: [*old.get(n, ()), d] for n, d in new.items()}})
+    for name in removed:
+        (out_dir / name).unlink(missing_ok=True)
     paths = {}
     for path in staged:
         target = out_dir / path.name
         path.replace(target)
         paths[path.stem] = target
+    kept = {n: d for n, d in old.items() if n not in removed and (out_dir / n).is_file()}
+    _write_manifest(out_dir, {**kept, **{n: [d] for n, d in new.items()}})
     return paths

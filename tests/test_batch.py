@@ -36,7 +36,7 @@ from gait.batch import (
 )
 from gait.cli import app
 from gait.errors import InputError
-from gait.fsutil import STAGING_PREFIX
+from gait.fsutil import MANIFEST, STAGING_PREFIX
 from gait.pipeline import AnalyseOptions
 from gait.report.batch import COLUMNS, BatchRow
 from gait.video import iter_frames, probe
@@ -164,7 +164,11 @@ def test_only_bad_clips_exit_1_with_a_row_each(bad_clips: list[Path], tmp_path: 
     assert [r["status"] for r in rows] == ["failed"] * 3
     assert "not a video" in rows[0]["reason"] and "No file at" in rows[1]["reason"]
     assert "No person was found" in rows[2]["reason"]
-    assert sorted(p.name for p in out.iterdir()) == [BATCH_CSV, INDEX_HTML]  # no folder for a failed clip
+    assert sorted(p.name for p in out.iterdir()) == [
+        MANIFEST,
+        BATCH_CSV,
+        INDEX_HTML,
+    ]  # no failed clip's folder
 
 
 def test_bad_options_exit_2_before_any_work(tmp_path: Path) -> None:
@@ -258,7 +262,7 @@ def test_clinic_folder_batch_local_then_dask_then_rerun(
         assert (out / row["output folder"] / "summary.json").is_file()
         assert row["output folder"].startswith("run_")  # "run 0" made safe, plus the content hash
     assert not leftovers(out)
-    assert sorted(p.name for p in out.iterdir() if p.is_file()) == [BATCH_CSV, INDEX_HTML]
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == [MANIFEST, BATCH_CSV, INDEX_HTML]
     assert len([p for p in out.iterdir() if p.is_dir()]) == 3  # nothing for the three bad inputs
     output = one_line(result.stderr)
     assert "3 of 6 clips analysed" in output and "3 failed:" in output
@@ -298,7 +302,9 @@ def test_changed_settings_or_a_damaged_output_are_redone(
     folder = out / first.rows[0].folder
     assert (folder / DONE_MARKER).is_file()
     assert analyse_batch([small_sample], out, options).rows[0].status == "reused"
-    (folder / "steps.csv").write_text("step\n")  # damaged: not the size it was published at
+    (folder / "steps.csv").write_text("step\n")  # changed since: neither reused nor replaced
+    assert analyse_batch([small_sample], out, options).rows[0].status == "failed"
+    (folder / "steps.csv").unlink()
     assert analyse_batch([small_sample], out, options).rows[0].status == "analysed"
     assert analyse_batch([small_sample], out, options).rows[0].status == "reused"
     other = AnalyseOptions(write_video=False, cache_dir=pose_cache_dir, symptoms=("buttock",))
@@ -338,7 +344,7 @@ def test_batch_killed_midway_then_rerun(small_sample: Path, tmp_path: Path, pose
     assert [r["status"] for r in read_csv(out / BATCH_CSV)] == ["reused", "analysed"]
     assert (done / "summary.json").stat().st_mtime_ns == stamp  # not analysed a second time
     assert not leftovers(out)
-    for folder in out.glob("*-*"):
+    for folder in (p for p in out.glob("*-*") if p.is_dir()):
         assert {"summary.json", "steps.csv", "report.html", "annotated.mp4"} <= {
             p.name for p in folder.iterdir()
         }
@@ -586,14 +592,25 @@ def test_a_scheduler_address_is_checked_before_any_work(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
+def test_a_scheduler_timeout_that_is_not_seconds_is_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GAIT_SCHEDULER_TIMEOUT_S", "soon")
+    clip = tmp_path / "a.mp4"
+    clip.write_bytes(b"never read")
+    args = ["batch", str(clip), "--out", str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:1"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "GAIT_SCHEDULER_TIMEOUT_S='soon' is not a number of seconds" in " ".join(result.output.split())
+    assert not (tmp_path / "o").exists()
+
+
 def test_an_unreachable_scheduler_gets_its_own_sentence(
     bad_clips: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 22: after 33 s it said "check the disk space and permissions", the wrong problem."""
     pytest.importorskip("dask.distributed")
-    import gait.batch
-
-    monkeypatch.setattr(gait.batch, "SCHEDULER_TIMEOUT_S", 2.0)
+    monkeypatch.setenv("GAIT_SCHEDULER_TIMEOUT_S", "2")
     args = ["batch", str(bad_clips[0]), "--out", str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:1"]
     result = CliRunner().invoke(app, args)
     text = " ".join(result.output.split())
@@ -619,17 +636,29 @@ def test_a_batch_inside_its_input_folder_does_not_take_its_outputs_for_clips(
     assert expand_inputs([folder]) == [folder / "run.mp4"]  # nothing under a batch's own folder
 
 
-def test_an_output_overwritten_with_same_size_garbage_is_redone(small_sample: Path, tmp_path: Path) -> None:
+def test_an_output_overwritten_with_same_size_garbage_is_kept_and_reported(
+    small_sample: Path, tmp_path: Path
+) -> None:
     """Issue 22: the completeness check compared sizes only, so the clip was 'reused' and the batch
-    exited 0 while batch.csv said 'failed'."""
+    exited 0 while batch.csv said 'failed'. Now the changed file is not reused, and since gait cannot
+    tell it from a user's edit it is not replaced either: the clip fails saying so, in the exit code and
+    batch.csv alike, and once the file is moved away the clip is analysed again."""
     out = tmp_path / "out"
     args = ["batch", str(small_sample), "--out", str(out), "--no-video"]
     assert CliRunner().invoke(app, args).exit_code == 0
     (summary,) = out.glob("*/summary.json")
-    summary.write_bytes(b"x" * summary.stat().st_size)
+    garbage = b"x" * summary.stat().st_size
+    summary.write_bytes(garbage)
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "reused" not in one_line(result.output) and "summary.json was not written by gait" in one_line(
+        result.output
+    )
+    assert summary.read_bytes() == garbage
+    rows = list(csv.DictReader(io.StringIO((out / BATCH_CSV).read_text())))
+    assert [r["status"] for r in rows] == ["failed"]
+    summary.unlink()
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "reused" not in one_line(result.output)
     assert json.loads(summary.read_text())["schema"] == "gait.summary/1"  # analysed again
-    rows = list(csv.DictReader(io.StringIO((out / BATCH_CSV).read_text())))
-    assert [r["status"] for r in rows] == ["analysed"]
+    assert [r["status"] for r in csv.DictReader(io.StringIO((out / BATCH_CSV).read_text()))] == ["analysed"]

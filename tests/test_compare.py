@@ -27,6 +27,7 @@ from gait.comparison import (
     step_column,
 )
 from gait.errors import InputError
+from gait.fsutil import MANIFEST
 from gait.pipeline import AnalyseOptions
 from gait.report.compare import render_compare_html
 from gait.thresholds import UNVALIDATED
@@ -240,7 +241,13 @@ def check_same_clip(data: dict[str, Any]) -> None:
 def test_same_clip_twice_is_all_within_noise(sample_compared: Path) -> None:
     data = json.loads((sample_compared / "compare.json").read_text())
     check_same_clip(data)
-    assert {p.name for p in sample_compared.iterdir()} == {"before", "after", "compare.json", "compare.html"}
+    assert {p.name for p in sample_compared.iterdir()} == {
+        "before",
+        "after",
+        "compare.json",
+        "compare.html",
+        MANIFEST,
+    }
     html = (sample_compared / "compare.html").read_text()
     assert (
         '<video src="before/annotated.mp4#t=0.5"' in html and '<video src="after/annotated.mp4#t=0.5"' in html
@@ -378,7 +385,12 @@ def test_compare_out_holds_both_videos(
     monkeypatch.setattr(os, "link", lambda *a, **k: (_ for _ in ()).throw(OSError(18, "cross-device link")))
     compare(before, after, tmp_path / "copied")
     for out in (tmp_path / "linked", tmp_path / "copied"):
-        assert {p.name for p in out.iterdir()} == {"compare.json", "compare.html", *VIDEO_NAMES.values()}
+        assert {p.name for p in out.iterdir()} == {
+            "compare.json",
+            "compare.html",
+            *VIDEO_NAMES.values(),
+            MANIFEST,
+        }
         for name in ("before", "after"):
             video = out / VIDEO_NAMES[name]
             assert video.read_bytes() == (sample_compared / name / "annotated.mp4").read_bytes()

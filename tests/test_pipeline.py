@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from gait import cli
 from gait.cli import app
 from gait.errors import AnalysisError
-from gait.fsutil import staged_output
+from gait.fsutil import MANIFEST, staged_output
 from gait.pipeline import OUTPUT_FILES, AnalyseOptions, AnalyseResult, analyse_video
 from gait.video import iter_frames, probe
 from tests.conftest import real_clip, write_clip
@@ -57,6 +57,7 @@ def test_analyse_writes_every_output(side_result: AnalyseResult) -> None:
         "report.html",
         "summary.json",
         "steps.csv",
+        MANIFEST,
     }
     summary = json.loads((out / "summary.json").read_text())
     assert summary["schema"] == "gait.summary/1"
@@ -121,12 +122,12 @@ def test_cli_analyse_prints_units_and_steps(tmp_path: Path, monkeypatch: pytest.
 
 def test_rerun_without_video_removes_the_old_video(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "annotated.mp4").write_bytes(b"old")
-    (out / "annotated_slow.mp4").write_bytes(b"old")
-    with staged_output(out, names=OUTPUT_FILES) as staged:
+    with staged_output(out, names=OUTPUT_FILES) as staged:  # a run with videos
+        (staged.folder / "annotated.mp4").write_bytes(b"old")
+        (staged.folder / "annotated_slow.mp4").write_bytes(b"old")
+    with staged_output(out, names=OUTPUT_FILES) as staged:  # and one without: gait's stale videos go
         (staged.folder / "report.html").write_text("new")
-    assert sorted(p.name for p in out.iterdir()) == ["report.html"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "report.html"]
     assert staged.published == {"report": out / "report.html"}
 
 

@@ -22,10 +22,10 @@ import pytest
 from typer.testing import CliRunner
 
 from gait import cache, pipeline
-from gait.batch import CANCELLED, analyse_one, distinct_clips, run_batch
+from gait.batch import CANCELLED, analyse_one, plan_batch, run_batch
 from gait.cli import app
 from gait.errors import OutputError
-from gait.fsutil import STAGING_PREFIX, staged_output
+from gait.fsutil import MANIFEST, STAGING_PREFIX, staged_output
 from gait.logs import LIBRARY_LOGGERS, verbose_logs
 from gait.pipeline import AnalyseOptions
 from gait.track import PoseTrack
@@ -117,6 +117,7 @@ def test_pose_of_clip_name_that_is_not_utf8_keeps_the_name(tiny_clip: Path, tmp_
     proc = run_gait("pose", name, "--out", "out", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr.decode(errors="replace")
     assert {os.fsencode(p.name) for p in (tmp_path / "out").iterdir()} == {
+        os.fsencode(MANIFEST),
         b"caf\xe9.pose.npz",
         b"caf\xe9.pose.csv",
     }
@@ -214,7 +215,7 @@ def test_nothing_is_staged_beside_out(tmp_path: Path) -> None:
     with staged_output(out, names=["a.txt"]) as staged:
         (staged.folder / "a.txt").write_text("x")
         assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    assert sorted(p.name for p in out.iterdir()) == ["a.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "a.txt"]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere, so a read-only parent cannot be made")
@@ -279,12 +280,12 @@ def test_staging_left_by_a_killed_run_is_removed(tmp_path: Path) -> None:
     )
     assert killed.returncode == -signal.SIGKILL
     assert list(out.glob(f"{STAGING_PREFIX}*"))  # the kill left it
-    legacy = tmp_path / ".out.abc123.partial"  # where gait versions before this one staged
-    legacy.mkdir()
+    beside = tmp_path / ".out.abc123.partial"  # beside --out: not provably gait's, so left alone
+    beside.mkdir()
     with staged_output(out, names=["report.html"]) as staged:
         (staged.folder / "report.html").write_text("whole")
-    assert sorted(p.name for p in out.iterdir()) == ["report.html"]
-    assert not legacy.exists()
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "report.html"]
+    assert beside.is_dir()
 
 
 def test_failed_run_leaves_no_folder_it_made(tmp_path: Path) -> None:
@@ -324,17 +325,16 @@ def test_clip_given_twice_is_analysed_once_and_counted_once(tmp_path: Path) -> N
     assert [r.split(",")[1] for r in (tmp_path / "out" / "batch.csv").read_text().splitlines()[1:]] == [
         "failed"
     ] * 3
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["batch.csv", "index.html"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MANIFEST, "batch.csv", "index.html"]
 
 
-def test_distinct_clips_compare_files_not_spellings(tmp_path: Path) -> None:
+def test_a_batch_plans_one_folder_per_content_not_per_spelling(tmp_path: Path) -> None:
     (tmp_path / "a.mp4").write_bytes(b"a")
     (tmp_path / "x").mkdir()
     os.link(tmp_path / "a.mp4", tmp_path / "b.mp4")
-    distinct, repeats = distinct_clips(
-        [tmp_path / "a.mp4", tmp_path / "b.mp4", tmp_path / "x" / ".." / "a.mp4"]
-    )
-    assert distinct == [tmp_path / "a.mp4"] and len(repeats) == 2
+    (tmp_path / "c.mp4").write_bytes(b"a")  # another file, the same bytes
+    plan = plan_batch([tmp_path / n for n in ("a.mp4", "b.mp4", "x/../a.mp4", "c.mp4")], tmp_path / "out")
+    assert [item.video for item in plan.items] == [tmp_path / "a.mp4"] and len(plan.repeats) == 3
 
 
 def test_interrupted_batch_publishes_nothing_more(
@@ -432,7 +432,7 @@ def test_dask_batch_prints_gait_lines_only(tmp_path: Path) -> None:
     assert "distributed." not in stderr and "Traceback" not in stderr, stderr
     assert lines[0].startswith("note: notes.mp4 is given more than once")
     assert "0 of 1 clips analysed" in one_line(stderr)
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["batch.csv", "index.html"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MANIFEST, "batch.csv", "index.html"]
 
 
 def test_disk_failure_mid_run_is_one_sentence(
@@ -517,7 +517,7 @@ def test_a_legal_long_file_name_is_written(tiny_clip: Path, tmp_path: Path) -> N
     result = CliRunner().invoke(app, ["pose", str(long_clip), "--out", str(tmp_path / "out"), "--no-cache"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / ("r" * 246 + ".pose.npz")).is_file()
-    assert not list((tmp_path / "out").glob(".*"))  # no temporary file left
+    assert [p.name for p in (tmp_path / "out").glob(".*")] == [MANIFEST]  # no temporary file left
 
 
 def test_an_empty_folder_under_an_entrys_name_heals(tiny_clip: Path, tmp_path: Path) -> None:
