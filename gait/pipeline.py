@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -357,16 +357,18 @@ def annotated_outputs(
     worst = analysis.worst_step
     if not options.write_video:
         track = analysis.track
-        annotate = Annotator(analysis, track, blur_faces=options.blur_faces).annotate
+        annotator = Annotator(analysis, track, blur_faces=options.blur_faces)
         frames = frames_at(video, [worst.frame]) if worst else []
-        return (
-            crop_to_runner(annotate(frames[0].bgr, frames[0].index), track, frames[0].index)
-            if frames
-            else None
+        if not frames:
+            return None
+        index, bgr = frames[0].index, frames[0].bgr
+        return crop_to_runner(
+            annotator.annotate(bgr, index), track, index, annotator.label_boxes(index, bgr.shape)
         )
     size_px = output_size((info.width_px, info.height_px), options.max_height_px, VIDEO_MAX_SIDE_PX)
     track = scaled_track(analysis.track, size_px)
-    annotate = Annotator(analysis, track, blur_faces=options.blur_faces).annotate
+    annotator = Annotator(analysis, track, blur_faces=options.blur_faces)
+    annotate = annotator.annotate
 
     def draw(frame: Frame) -> tuple[int, np.ndarray, np.ndarray]:  # on the drawing thread
         bgr = annotate(frame.bgr, frame.index)
@@ -385,7 +387,7 @@ def annotated_outputs(
         drawn = stack.enter_context(contextlib.closing(stream.stage(draw, decoded)))
         for index, bgr, yuv420 in drawn:  # encoded here, on this thread
             if worst and index == worst.frame:
-                still = crop_to_runner(bgr, track, index)
+                still = crop_to_runner(bgr, track, index, annotator.label_boxes(index, bgr.shape))
             for writer in writers:
                 writer.write_yuv420(yuv420)
     return still
@@ -399,11 +401,14 @@ def scaled_track(track: PoseTrack, size_px: tuple[int, int]) -> PoseTrack:
     return track.replace(xy_px=track.xy_px * scale, frame_size_px=tuple(size_px))
 
 
-def crop_to_runner(bgr: np.ndarray, track: PoseTrack, index: int) -> np.ndarray:
+def crop_to_runner(
+    bgr: np.ndarray, track: PoseTrack, index: int, keep: Sequence[tuple[int, int, int, int]] = ()
+) -> np.ndarray:
     """The part of a frame around the runner (a copy), so the report's still shows the body, not the scenery.
 
     The box is the runner's, widened by a third, and at least half the frame's height (the drawing is
-    sized for the whole frame, so zooming further would blow it up), within the frame.
+    sized for the whole frame, so zooming further would blow it up), grown to hold the ``keep`` boxes
+    (labels drawn beside the body, never cut), within the frame.
     """
     if not track.person_found[index]:
         return bgr.copy()
@@ -413,4 +418,6 @@ def crop_to_runner(bgr: np.ndarray, track: PoseTrack, index: int) -> np.ndarray:
     y0, y1 = int(y0 - grow), int(y1 + grow)
     x_mid, half_w = (x0 + x1) / 2, max(x1 - x0, (y1 - y0) * 0.5) / 2
     x0, x1 = int(x_mid - half_w), int(x_mid + half_w)
+    for kx0, ky0, kx1, ky1 in keep:
+        x0, y0, x1, y1 = min(x0, kx0), min(y0, ky0), max(x1, kx1), max(y1, ky1)
     return bgr[max(y0, 0) : min(y1, height), max(x0, 0) : min(x1, width)].copy()

@@ -7,6 +7,7 @@ annotators are tested on the fields, traces and labels they will really get.
 import dataclasses
 import re
 
+import cv2
 import numpy as np
 import pytest
 
@@ -146,6 +147,43 @@ def test_pelvis_label_is_the_engines_levelled_angle_not_the_image_angle(roll_deg
     image_deg = np.degrees(np.arctan2(hips[1, 1] - hips[0, 1], abs(hips[1, 0] - hips[0, 0])))
     if roll_deg:
         assert abs(image_deg - DROP_DEG[0]) > 2  # the raw image angle would have been wrong
+
+
+def test_the_pelvis_label_is_whole_in_the_frame_and_clear_of_the_line_on_a_narrow_clip() -> None:
+    """Issue 21: on a narrow frame the label fitted neither beside the line nor in the report's still
+    ("hip lower" was cut). It goes below the line then, inside the frame, and the still keeps it."""
+    from gait.pipeline import crop_to_runner
+
+    for width, height in ((1280, 720), (360, 640), (200, 360)):
+        track = make_track("rear", duration_s=3.0, size_px=(width, height))
+        analysis = make_analysis("rear", track)
+        pelvis = PelvisAnnotator.of(analysis, track)
+        assert pelvis is not None
+        i = int(analysis.steps.midstance_frame[left_step(analysis.steps)])
+        frame = grey(track)
+        box = pelvis.label_box(i, frame.shape)
+        assert box is not None and pelvis.label(i)
+        x0, y0, x1, y1 = box
+        assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height, (width, box)
+        for end in pelvis.line_ends[i]:  # the hips (or stickers) the line runs through stay in sight
+            assert not (x0 <= end[0] <= x1 and y0 <= end[1] <= y1), (width, box, end)
+        drawn = pelvis.annotate(frame, i)
+        still = crop_to_runner(drawn, track, i, [box])
+        match = cv2.matchTemplate(drawn, still, cv2.TM_SQDIFF)  # where in the frame the still was cut
+        _, _, (cx, cy), _ = cv2.minMaxLoc(match)
+        assert cx <= x0 and cy <= y0 and x1 <= cx + still.shape[1] and y1 <= cy + still.shape[0], (width, box)
+
+
+def test_text_outline_sits_round_the_letters_and_does_not_drift() -> None:
+    """The outline was a second, thicker putText whose letters advanced wider: on a long line its
+    last letters showed as a dark ghost to the right of the text."""
+    frame = np.full((60, 700, 3), 128, np.uint8)
+    text = "few: under 7 steps, no value shown, 77 steps/min"
+    width = draw_text(frame, text, (10, 40), 16, (255, 255, 255))
+    inked = np.flatnonzero((np.abs(frame.astype(int) - 128).max(axis=2) > 30).any(axis=0))
+    filled = np.flatnonzero((frame.min(axis=2) > 200).any(axis=0))
+    assert inked[-1] - filled[-1] <= 4, (inked[-1], filled[-1])  # the halo, not a trailing ghost
+    assert abs(filled[-1] - (10 + width)) <= 4
 
 
 def test_contact_flash_appears_at_contact_and_is_gone_later(rear: tuple[PoseTrack, Steps]) -> None:

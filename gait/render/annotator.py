@@ -76,3 +76,11 @@ class Annotator:
         for layer in self.layers:
             frame_bgr = layer.annotate(frame_bgr, frame_index)
         return frame_bgr
+
+    def label_boxes(self, frame_index: int, frame_shape: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
+        """The boxes ``(x0, y0, x1, y1)`` of the labels drawn beside the body at a frame, which a crop
+        of the frame (the report's still) must keep whole."""
+        boxes = (
+            getattr(layer, "label_box", lambda *_: None)(frame_index, frame_shape) for layer in self.layers
+        )
+        return [box for box in boxes if box is not None]

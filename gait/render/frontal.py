@@ -114,32 +114,57 @@ class PelvisAnnotator:
         lower = "R" if angle > 0 else "L"
         return f"Pelvis{source} {format_value(abs(angle), 'deg')}, {lower} {part} lower"
 
-    def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
+    def _line(self, frame_index: int, s: Scale) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The pelvis line's midpoint and its two drawn ends at a frame (None where there is none)."""
         if not 0 <= frame_index < len(self.line_ends) or np.isnan(self.line_ends[frame_index]).any():
-            return frame_bgr
-        s = Scale.of(frame_bgr)
+            return None
         left, right = self.line_ends[frame_index]
         mid, along = (left + right) / 2, right - left
         span = float(np.hypot(*along))
         if span < 1:
+            return None
+        reach = (0.5 * span + s.px(60)) * along / span
+        return mid, mid - reach, mid + reach
+
+    def label_box(self, frame_index: int, frame_shape: tuple[int, ...]) -> tuple[int, int, int, int] | None:
+        """Where the pelvis label goes at a frame, ``(x0, y0, x1, y1)`` in pixels: right of the line, else
+        left of it, else (a narrow frame) centred below it; None without a label. The report's still
+        keeps it whole."""
+        s = Scale(max(frame_shape[:2]) / 1000)
+        line, label = self._line(frame_index, s), self.label(frame_index)
+        if line is None or not label:
+            return None
+        mid, *ends = line
+        left_end, right_end = sorted(ends, key=lambda p: float(p[0]))
+        text_h, gap, width = s.px(18), s.px(16), text_width(label, s.px(18))
+        pad = max(2, text_h // 3)  # as draw_label moves it inside the frame
+        x = int(right_end[0]) + gap
+        y = int(right_end[1]) + text_h // 2
+        if x + width + pad > frame_shape[1]:
+            x, y = int(left_end[0]) - gap - width, int(left_end[1]) + text_h // 2
+        if x < pad:
+            x, y = int(mid[0]) - width // 2, int(max(left_end[1], right_end[1])) + gap + text_h
+        x = min(max(x, pad), frame_shape[1] - width - pad)
+        y = min(max(y, text_h + pad), frame_shape[0] - pad)
+        return x - pad, y - text_h - pad, x + width + pad, y + pad
+
+    def annotate(self, frame_bgr: np.ndarray, frame_index: int) -> np.ndarray:
+        s = Scale.of(frame_bgr)
+        line = self._line(frame_index, s)
+        if line is None:
             return frame_bgr
-        unit = along / span
-        reach = 0.5 * span + s.px(60)
+        mid, start, end = line
+        reach = float(np.hypot(*(end - mid)))
         horizontal = self.horizontal
         dashed_line(frame_bgr, mid - reach * horizontal, mid + reach * horizontal, WHITE, s.px(2), s.px(10))
-        cv2.line(frame_bgr, pt(mid - reach * unit), pt(mid + reach * unit), INK, s.px(8), cv2.LINE_AA)
-        cv2.line(frame_bgr, pt(mid - reach * unit), pt(mid + reach * unit), YELLOW, s.px(5), cv2.LINE_AA)
-        label = self.label(frame_index)
-        ends = sorted((mid - reach * unit, mid + reach * unit), key=lambda p: float(p[0]))
-        text_h, gap = s.px(18), s.px(16)
-        x = int(ends[1][0]) + gap
-        if x + text_width(label, text_h) > frame_bgr.shape[1]:
-            x = int(ends[0][0]) - gap - text_width(label, text_h)
-        end = ends[1] if x > mid[0] else ends[0]
-        if label:
-            draw_label(frame_bgr, label, (x, int(end[1]) + text_h // 2), text_h, YELLOW)
+        cv2.line(frame_bgr, pt(start), pt(end), INK, s.px(8), cv2.LINE_AA)
+        cv2.line(frame_bgr, pt(start), pt(end), YELLOW, s.px(5), cv2.LINE_AA)
+        box = self.label_box(frame_index, frame_bgr.shape)
+        if box is not None:
+            pad = max(2, s.px(18) // 3)
+            draw_label(frame_bgr, self.label(frame_index), (box[0] + pad, box[3] - pad), s.px(18), YELLOW)
         if self.stickers is not None:
-            for point in (left, right):
+            for point in self.line_ends[frame_index]:
                 cv2.circle(frame_bgr, pt(point), s.px(9), INK, s.px(4), cv2.LINE_AA)
                 cv2.circle(frame_bgr, pt(point), s.px(9), WHITE, s.px(2), cv2.LINE_AA)
         for col in np.flatnonzero(self.stance[frame_index]):
