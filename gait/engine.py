@@ -8,6 +8,7 @@ per-step measurement lives here; the summaries (:mod:`gait.summary`), the captur
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -201,7 +202,11 @@ def _measure_steps(
     values = drop_steps_before(values, events, run_start_frame)
     values, n_across = drop_steps_across_cuts(values, events, cut_frames)
     values, n_small = drop_small_frontal_steps(
-        values, track.xy_px, events.midstance_frame, cfg.min_hip_width_px
+        values,
+        track.xy_px,
+        events.midstance_frame,
+        cfg.min_hip_width_px,
+        round(RUNNER_SIZE_WINDOW_S * track.fps),
     )
     return values, n_across, n_small
 
@@ -387,10 +392,21 @@ def drop_steps_before(values: dict[str, np.ndarray], events: StepEvents, frame: 
     return {k: np.where(early, np.nan, v) for k, v in values.items()}
 
 
+#: The runner's size at a step is the median hip width over this long around its midstance: the pose
+#: model's hip points swing with the thighs, and at one frame they can nearly meet (the sample's left
+#: midstance read 9-14 px for a runner about 35 px wide, and was called "too far away").
+RUNNER_SIZE_WINDOW_S = 0.7
+
+
 def drop_small_frontal_steps(
-    values: dict[str, np.ndarray], xy: np.ndarray, midstance_frame: np.ndarray, min_hip_width_px: float
+    values: dict[str, np.ndarray],
+    xy: np.ndarray,
+    midstance_frame: np.ndarray,
+    min_hip_width_px: float,
+    window_frames: int = 1,
 ) -> tuple[dict[str, np.ndarray], int]:
-    """Add each step's ``hip_width_px`` at midstance; blank frontal values of steps narrower than the minimum.
+    """Add each step's ``hip_width_px`` (the median over ``window_frames`` centred on its midstance);
+    blank frontal values of steps narrower than the minimum.
 
     Returns the new values and how many steps were blanked (0 outside frontal views).
     """
@@ -401,8 +417,13 @@ def drop_small_frontal_steps(
     ]  # the stickers' pelvic drop needs no hip point
     if not frontal_keys or not len(midstance_frame):
         return values, 0
-    hips = xy[midstance_frame][:, [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]]
-    width_px = np.linalg.norm(hips[:, 0] - hips[:, 1], axis=1)
+    hips = xy[:, [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]].astype(float)
+    half = max(0, window_frames // 2)
+    per_frame = np.pad(np.linalg.norm(hips[:, 0] - hips[:, 1], axis=1), half, constant_values=np.nan)
+    windows = np.lib.stride_tricks.sliding_window_view(per_frame, 2 * half + 1)[midstance_frame]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a window without hips: NaN, counted as small
+        width_px = np.nanmedian(windows, axis=1)
     small = ~(width_px >= min_hip_width_px)  # NaN counts as small
     blanked = {k: np.where(small, np.nan, v) if k in frontal_keys else v for k, v in values.items()}
     return blanked | {"hip_width_px": width_px}, int(small.sum())

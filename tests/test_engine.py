@@ -462,6 +462,26 @@ def test_frontal_angles_leave_out_steps_where_the_runner_is_too_small() -> None:
     assert median(a, "cadence_steps_per_min") == pytest.approx(170, abs=1)  # timing is still measured
 
 
+def test_a_runner_whose_hip_points_meet_for_a_moment_is_not_called_too_small() -> None:
+    """The sample's left midstance read hips 9-14 px apart for a runner about 40 px wide (the pose
+    model's hip points swing with the thighs), and 2 of its 22 steps were left out as "too far away".
+    The size is the median over a stride-long window now; a runner small all along still is."""
+    from gait.engine import drop_small_frontal_steps
+
+    n = 60
+    xy = np.zeros((n, 33, 2))
+    xy[:, 24, 0] = 40.0  # right hip 40 px right of the left one...
+    xy[28:31, 24, 0] = 9.0  # ...but for three frames at the step's midstance they nearly meet
+    values = {"femoral_adduction_peak_deg": np.array([5.0])}
+    kept, n_small = drop_small_frontal_steps(values, xy, np.array([29]), 12.0, window_frames=21)
+    assert n_small == 0 and kept["femoral_adduction_peak_deg"][0] == 5.0 and kept["hip_width_px"][0] == 40
+    _, n_small = drop_small_frontal_steps(values, xy, np.array([29]), 12.0, window_frames=1)
+    assert n_small == 1  # the one-frame reading of before
+    xy[:, 24, 0] = 10.0  # small all along
+    _, n_small = drop_small_frontal_steps(values, xy, np.array([29]), 12.0, window_frames=21)
+    assert n_small == 1
+
+
 def test_a_small_runner_lowers_frontal_confidence() -> None:
     big, _ = make_run(view="rear", leg_length_px=300.0)
     hip_width_px = np.linalg.norm(big.xy_px[0, 23] - big.xy_px[0, 24])
