@@ -80,9 +80,10 @@ BackendOpt = Annotated[
 ]
 
 
-def _out_folder(text: str) -> Path:
+def _out_folder(value: str | Path) -> Path:
     """--out as a folder, refusing what cannot be meant: '' (would be the current folder), '-' (not
-    standard output but a folder named '-') and the filesystem root."""
+    standard output but a folder named '-') and the filesystem root (the default comes as a Path)."""
+    text = str(value)
     if text.strip() in ("", "-") or Path(text).resolve() == Path("/"):
         raise typer.BadParameter(f"{text!r} is not a folder gait will write into: give a folder name.")
     return Path(text)
