@@ -118,7 +118,7 @@ def _plain(x: Any) -> Any:
 def measure(clip: Path, model: str, cache_dir: Path | None) -> Any:
     """gait's Analysis of ``clip``: the stages of ``gait analyse`` without the outputs."""
     from gait.engine import analyse_track
-    from gait.pipeline import camera_tilt, pose_track
+    from gait.pose import camera_tilt, pose_track
 
     result = pose_track(clip, model, cache_dir)
     tilt = camera_tilt(clip, result.track)

@@ -144,7 +144,8 @@ def measure(clip: Path, cache_dir: Path | None, colour: str | None) -> tuple[Any
     alone finds."""
     from gait.engine import analyse_track
     from gait.options import AnalyseOptions
-    from gait.pipeline import camera_tilt, pose_track, psis_markers
+    from gait.pipeline import psis_markers
+    from gait.pose import camera_tilt, pose_track
 
     result = pose_track(clip, "full", cache_dir)
     unaided = unaided_hue(clip, result.track)

@@ -233,7 +233,7 @@ class Analysis:
     pitch_deg: float | None = None  # camera pitch estimate, + looking down; None when unknown
     traces: dict[str, np.ndarray] = field(default_factory=dict)  # per-frame signals, (frames,) each
     worst_step: WorstStep | None = None  # the step the still shows (see gait.findings.worst_step)
-    person: dict[str, Any] | None = None  # who was followed when several people are in frame (gait.person)
+    person: dict[str, Any] | None = None  # who was followed among several people (gait.pose.person)
     shots: tuple[ShotSummary, ...] = ()  # per shot, when hard cuts split the clip (else empty)
     markers: MarkerSummary | None = None  # PSIS stickers, when looked for (rear views)
     symmetry: tuple[SymmetryCheck, ...] = ()  # the left-right comparisons that were judged

@@ -37,8 +37,8 @@ from gait.errors import GaitError
 from gait.fsutil import check_output_dir, os_error_sentence
 from gait.logs import set_verbose, verbose_logs
 from gait.options import MARKER_MODES, NAMED_HUES_DEG, NEEDS, SIDE, AnalyseOptions, ForcedView, hue_of
-from gait.person import PersonSpec
-from gait.person import describe as describe_person
+from gait.pose.person import PersonSpec
+from gait.pose.person import describe as describe_person
 
 if TYPE_CHECKING:
     from gait.batch import ClipOutcome
@@ -64,7 +64,7 @@ ModelOpt = Annotated[
 
 
 class Backend(StrEnum):
-    """Pose runtimes (gait.pose, gait.onnx_pose)."""
+    """Pose runtimes (gait.pose, gait.pose.onnx_backend)."""
 
     mediapipe = "mediapipe"
     onnx = "onnx"
@@ -153,13 +153,13 @@ def pose(
     person: PersonOpt = None,
 ) -> None:
     """Extract pose landmarks from VIDEO into OUT/<name>.pose.npz and a tidy CSV."""
-    from gait import pipeline
+    from gait.pose import pose_track, write_track
 
     started = time.perf_counter()
     try:
         check_output_dir(out, inputs=[video], names=[f"{video.stem}.pose.npz", f"{video.stem}.pose.csv"])
         with frame_progress(video) as on_frame:
-            result = pipeline.pose_track(
+            result = pose_track(
                 video,
                 model,
                 cache_dir=cache_folder(no_cache, cache_dir),
@@ -168,7 +168,7 @@ def pose(
                 backend=backend.value,
                 person=person,
             )
-        npz, csv = pipeline.write_track(result.track, out, video.stem)
+        npz, csv = write_track(result.track, out, video.stem)
     except (GaitError, OSError) as exc:
         raise fail(exc) from exc
     track = result.track

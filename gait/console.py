@@ -59,7 +59,7 @@ def frame_progress(video: Path) -> Iterator[Callable[[int], None]]:
 
 def frame_counter(progress: Progress, task: TaskID, name: str, unit: str) -> Callable[[int], None]:
     """The per-frame callback that advances ``task`` with frames/s; a frame index lower than the last
-    one starts a second pass (the mirror image, gait.pipeline.pose_track) on a fresh bar."""
+    one starts a second pass (the mirror image, gait.pose.pose_track) on a fresh bar."""
     last = -1
 
     def advance(index: int) -> None:

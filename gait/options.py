@@ -65,7 +65,7 @@ class AnalyseOptions:
     """What ``gait analyse`` was asked for (picklable, so batches can ship it to Dask workers)."""
 
     model: str = "full"
-    backend: str = "mediapipe"  # or "onnx": gait.onnx_pose
+    backend: str = "mediapipe"  # or "onnx": gait.pose.onnx_backend
     view: ForcedView | None = None  # "side": the direction is found (gait.views.resolve_view)
     symptoms: tuple[str, ...] = ()
     slow: int = 0  # also write a copy N times slower; 0 or 1: none

@@ -20,7 +20,6 @@ import av
 import cv2
 import numpy as np
 
-from gait import shots
 from gait.errors import VideoError
 
 #: Demuxers that open single pictures; a still image is not a clip.
@@ -29,6 +28,10 @@ _IMAGE_FORMATS = ("image2", "png_pipe", "jpeg_pipe", "bmp_pipe", "webp_pipe", "g
 MIN_FRAMES = 10
 #: Decoding fewer than this share of the frames the header announces means the file is cut short.
 TRUNCATED_FRACTION = 0.9
+
+
+#: Side of the grey thumbnail a frame is compared with the one before by, to find hard cuts (pixels).
+THUMB_SIZE_PX = 32
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,10 @@ class Frame:
 
     @cached_property
     def thumbnail(self) -> np.ndarray:
-        """The tiny grey thumbnail hard cuts are found from (:func:`gait.shots.thumbnail`), made once."""
-        return shots.thumbnail(self.bgr)
+        """(32, 32) float32 grey thumbnail, which hard cuts are found from (gait.pose.shots), made once."""
+        grey = cv2.cvtColor(self.bgr, cv2.COLOR_BGR2GRAY)
+        size = (THUMB_SIZE_PX, THUMB_SIZE_PX)
+        return cv2.resize(grey, size, interpolation=cv2.INTER_AREA).astype(np.float32)
 
     def for_pose(self) -> Frame:
         """This frame with :attr:`rgb` and :attr:`thumbnail` made now, on the calling thread: the

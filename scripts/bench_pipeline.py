@@ -10,7 +10,7 @@ not assertions: on a shared machine compare the ratios within one run, not the a
 Per clip, in this order:
 
 - ``decode``: every frame through the analyser's frame generator (OpenCV, rotation applied);
-- ``pose``: ``pipeline.pose_track`` without the cache (what ``gait pose --no-cache`` runs);
+- ``pose``: ``pose_track`` without the cache (what ``gait pose --no-cache`` runs);
 - ``naive``: the loop from MediaPipe's samples, one frame at a time: read, RGB, detect, draw the
   landmarks, write with OpenCV's mp4v;
 - ``e2e``: ``pipeline.analyse_video`` with a fresh pose cache: pose, analysis, annotated video, report;
@@ -48,6 +48,7 @@ import cv2
 
 from gait import pipeline
 from gait.models import resolve_model
+from gait.pose import pose_track
 from gait.video import iter_frames, probe
 from gait.video_out import H264Writer
 
@@ -146,7 +147,7 @@ ROUNDING = {
 
 def bench_round(clip: Path, args: argparse.Namespace, backend: str, n_frames: int) -> dict[str, float]:
     """Pose alone, the naive loop, ``analyse`` with a fresh cache and again from it: times and ratios."""
-    _, pose_s = timed(pipeline.pose_track, clip, args.model, None, symmetric=args.symmetric, backend=backend)
+    _, pose_s = timed(pose_track, clip, args.model, None, symmetric=args.symmetric, backend=backend)
     with tempfile.TemporaryDirectory(prefix="gait-bench-") as folder:
         naive_frames, naive_s = timed(naive_loop, clip, args.model, Path(folder) / "naive.mp4")
         assert naive_frames == n_frames, (naive_frames, n_frames)
@@ -169,8 +170,8 @@ def bench_round(clip: Path, args: argparse.Namespace, backend: str, n_frames: in
 
 def onnx_side_by_side(clip: Path, model: str, batches: list[int], threads: int | None) -> None:
     """Pose alone: MediaPipe frame by frame, the onnx tracker at each batch size, mirror pairs."""
-    from gait import onnx_pose
-    from gait.pose import PoseEstimator, detect_frames
+    from gait.pose import onnx_backend as onnx_pose
+    from gait.pose.mediapipe_backend import PoseEstimator, detect_frames
 
     info = probe(clip)
     with PoseEstimator(resolve_model(model)) as estimator:

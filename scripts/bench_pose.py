@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from gait.models import resolve_model
-from gait.pose import PoseEstimator
+from gait.pose.mediapipe_backend import PoseEstimator
 from gait.video import iter_frames, probe
 
 DEFAULT_CLIP = Path(__file__).resolve().parents[2] / "shared" / "videos" / "mhuang24_IMG_5396.mp4"

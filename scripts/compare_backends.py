@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gait import pipeline
 from gait.engine import analyse_track
+from gait.pose import pose_track
 from gait.track import LANDMARK_INDEX
 
 LEGS = [LANDMARK_INDEX[f"{s}_{j}"] for j in ("hip", "knee", "ankle") for s in ("left", "right")]
@@ -30,9 +30,7 @@ def main() -> None:
     parser.add_argument("--model", default="full")
     args = parser.parse_args()
     for clip in args.clips:
-        tracks = {
-            b: pipeline.pose_track(clip, args.model, None, backend=b).track for b in ("mediapipe", "onnx")
-        }
+        tracks = {b: pose_track(clip, args.model, None, backend=b).track for b in ("mediapipe", "onnx")}
         mp, ox = tracks["mediapipe"], tracks["onnx"]
         d = np.linalg.norm(mp.xy_px[:, LEGS] - ox.xy_px[:, LEGS], axis=-1)
         print(

@@ -22,7 +22,7 @@ Steps, per network:
    that output's largest magnitude when above 1 (the segmentation logits reach 1800, the landmark
    pixels 256); fail above 5e-3.
 
-Prints each file's size and sha256 for ``models/README.md`` and ``gait/onnx/sessions.py``.
+Prints each file's size and sha256 for ``models/README.md`` and ``gait/pose/onnx/sessions.py``.
 """
 
 from __future__ import annotations

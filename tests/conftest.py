@@ -12,7 +12,7 @@ import av
 import numpy as np
 import pytest
 
-from gait import pipeline
+from gait.pose import pose_track
 from gait.track import PoseTrack
 from gait.video import iter_frames, probe
 
@@ -83,7 +83,7 @@ def track_of(pose_cache_dir: Path) -> Callable[[Path], PoseTrack]:
 
     def get(path: Path) -> PoseTrack:
         if path not in memo:
-            memo[path] = pipeline.pose_track(path, "full", cache_dir=pose_cache_dir).track
+            memo[path] = pose_track(path, "full", cache_dir=pose_cache_dir).track
         return memo[path]
 
     return get

@@ -26,20 +26,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "gait.logs",
     ),
     ("gait", "gait.track", "gait.analysis", "gait.options", "gait.models", "gait.cache"),
-    (
-        "gait.video",
-        "gait.video_out",
-        "gait.shots",
-        "gait.tilt",
-        "gait.person",
-        "gait.markers",
-        "gait.onnx.*",
-        "gait.onnx_pose",
-        "gait.pose",
-    ),
+    ("gait.video", "gait.video_out", "gait.markers"),
     ("gait.landmarks", "gait.gather"),
+    ("gait.views",),  # the pose stage decides the mirror reading by the view
+    ("gait.pose.*",),  # one home: the estimator interface, both backends, the mirror, person, tilt, cuts
     ("gait.signal",),
-    ("gait.views",),
     ("gait.events",),
     ("gait.metrics.*",),
     ("gait.findings",),
@@ -122,3 +113,21 @@ def test_no_file_is_over_about_500_lines() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert set(long) <= set(LONG_FILES), f"split these: {long}"
+
+
+#: The packages only the pose stage may import.
+POSE_ONLY = ("mediapipe", "onnxruntime")
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: module_name(p))
+def test_only_the_pose_stage_imports_the_pose_runtimes(path: Path) -> None:
+    """Issue 23: nothing outside gait/pose/ knows which backend ran."""
+    if module_name(path).startswith("gait.pose"):
+        return
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    assert not found & set(POSE_ONLY), f"{module_name(path)} imports {sorted(found & set(POSE_ONLY))}"

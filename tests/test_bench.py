@@ -20,7 +20,7 @@ from bench.validate import matched_steps
 from gait.analysis import Analysis
 from gait.engine import analyse_track
 from gait.notes import MAX_FRONTAL_PITCH_DEG
-from gait.pipeline import camera_tilt
+from gait.pose import camera_tilt
 from gait.track import PoseTrack
 
 BENCH = Path(__file__).parent / "data" / "bench"

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from gait import pipeline
 from gait.cli import app
+from gait.pose import pose_track
 from gait.track import PoseTrack
 from gait.video import iter_frames
 
@@ -62,7 +63,7 @@ def mutate(data: bytes, seed: int) -> tuple[str, bytes]:
 @pytest.fixture(scope="module")
 def replay_pose(tiny_clip: Path, pose_cache_dir: Path) -> Callable[..., PoseTrack]:
     """A stand-in for the pose pass: decode every frame for real, then replay the unmutated clip's pose."""
-    real = pipeline.pose_track(tiny_clip, "full", cache_dir=pose_cache_dir).track
+    real = pose_track(tiny_clip, "full", cache_dir=pose_cache_dir).track
 
     def extract(video: Path, *args: object, info: object = None, **kwargs: object) -> PoseTrack:
         time_s = np.array([frame.time_s for frame in iter_frames(video, info)])  # type: ignore[arg-type]

@@ -24,7 +24,8 @@ from gait.engine import analyse_track
 from gait.markers import MarkerTrack, find_markers, find_pair, standing_frames, track_markers
 from gait.metrics.pelvis import marker_pelvic_drop_deg
 from gait.options import AnalyseOptions
-from gait.pipeline import camera_tilt, psis_markers
+from gait.pipeline import psis_markers
+from gait.pose import camera_tilt
 from gait.track import LANDMARK_INDEX, PoseTrack
 from gait.video import Frame, probe
 from tests.analysed import DROP_DEG, make_track

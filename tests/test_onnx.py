@@ -14,13 +14,14 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from gait import onnx_pose as ox
-from gait import pipeline
 from gait.cli import app
 from gait.errors import ModelError
 from gait.models import MODELS_DIR, resolve_model
-from gait.onnx import decode, detector, geometry, sessions, smoothing
-from gait.pose import PoseEstimator, backend_model_sha256, detect_frames
+from gait.pose import onnx_backend as ox
+from gait.pose import pose_track
+from gait.pose.estimator import backend_model_sha256
+from gait.pose.mediapipe_backend import PoseEstimator, detect_frames
+from gait.pose.onnx import decode, detector, geometry, sessions, smoothing
 from gait.track import LANDMARK_INDEX, MIRROR_INDEX
 from gait.video import iter_frames, probe
 
@@ -209,9 +210,9 @@ def test_cli_refuses_an_unknown_backend() -> None:
 def test_cache_keeps_the_backends_apart(tmp_path: Path) -> None:
     clip = excerpt(BENCH / "rear_roll3_30fps.mp4", tmp_path / "short.mp4", stop=20)
     cache_dir = tmp_path / "cache"
-    first = pipeline.pose_track(clip, "full", cache_dir, symmetric=False, backend="onnx")
-    again = pipeline.pose_track(clip, "full", cache_dir, symmetric=False, backend="onnx")
-    other = pipeline.pose_track(clip, "full", cache_dir, symmetric=False, backend="mediapipe")
+    first = pose_track(clip, "full", cache_dir, symmetric=False, backend="onnx")
+    again = pose_track(clip, "full", cache_dir, symmetric=False, backend="onnx")
+    other = pose_track(clip, "full", cache_dir, symmetric=False, backend="mediapipe")
     assert (first.from_cache, again.from_cache, other.from_cache) == (False, True, False)
     assert first.track.meta["backend"] == "onnx" and other.track.meta["backend"] == "mediapipe"
     assert len(list(cache_dir.glob("*.npz"))) == 2
@@ -222,7 +223,7 @@ def test_symmetric_onnx_track_averages_each_crop_with_its_mirror(tmp_path: Path)
     clip = excerpt(BENCH / "rear_roll3_30fps.mp4", tmp_path / "short.mp4", stop=10)
     tracked = ox.OnnxPoseEstimator("full").track(iter_frames(clip), mirror=True)
     assert tracked.mirrored is not None
-    symmetric = pipeline.pose_track(clip, "full", None, symmetric=True, backend="onnx").track
+    symmetric = pose_track(clip, "full", None, symmetric=True, backend="onnx").track
     expected = (tracked.detections[:, :, :2] + tracked.mirrored[:, :, :2]) / 2
     np.testing.assert_allclose(symmetric.xy_px, expected * symmetric.frame_size_px, rtol=1e-5)
     assert symmetric.meta["symmetric"] and symmetric.meta["backend"] == "onnx"

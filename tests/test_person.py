@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from gait import pipeline
 from gait.cli import app
 from gait.errors import InputError, NoPersonError
-from gait.person import (
+from gait.pose import pose_settings, pose_track
+from gait.pose.person import (
     PersonSpec,
     boxes_px,
     choose,
@@ -116,23 +116,21 @@ def test_a_pose_that_slides_onto_someone_else_for_a_few_frames_is_blanked() -> N
 
 
 def test_the_cache_key_names_the_person() -> None:
-    keys = {
-        str(pipeline.pose_settings(1280, False, "mediapipe", PersonSpec.parse(p))) for p in (None, "2", "5,5")
-    }
+    keys = {str(pose_settings(1280, False, "mediapipe", PersonSpec.parse(p))) for p in (None, "2", "5,5")}
     assert len(keys) == 3
 
 
 def test_one_person_clip_keeps_the_single_pose_path(tmp_path: Path) -> None:
     clip = excerpt(SAMPLE_CLIP, tmp_path / "one.mp4", stop=40)
-    track = pipeline.pose_track(clip, cache_dir=None).track
+    track = pose_track(clip, cache_dir=None).track
     assert track.meta["person"]["multi_pose"] is False and track.meta["person"]["people"] == 1
     with pytest.raises(NoPersonError, match="2nd person"):
-        pipeline.pose_track(clip, cache_dir=None, person="2")
+        pose_track(clip, cache_dir=None, person="2")
 
 
 def test_person_is_refused_where_it_cannot_be_followed(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="--backend onnx"):
-        pipeline.pose_track(SAMPLE_CLIP, cache_dir=None, person="2", backend="onnx")
+        pose_track(SAMPLE_CLIP, cache_dir=None, person="2", backend="onnx")
     result = CliRunner().invoke(app, ["pose", str(SAMPLE_CLIP), "--out", str(tmp_path), "--person", "x"])
     assert result.exit_code == 2 and "--person" in result.output
 
@@ -141,8 +139,8 @@ def test_person_is_refused_where_it_cannot_be_followed(tmp_path: Path) -> None:
 def test_two_runners_default_follows_one_and_person_2_the_other(tmp_path: Path) -> None:
     """The two-runner clip (man left, woman right, side by side): each choice stays on one runner."""
     clip = excerpt(real_clip(TWO_RUNNERS), tmp_path / "two.mp4", stop=150)
-    default = pipeline.pose_track(clip, cache_dir=None).track
-    other = pipeline.pose_track(clip, cache_dir=None, person="2").track
+    default = pose_track(clip, cache_dir=None).track
+    other = pose_track(clip, cache_dir=None, person="2").track
     assert default.meta["person"]["people"] == 2 and other.meta["person"]["rank"] == 2
     a, b = (t.xy_px[:, HIPS, 0].mean(axis=1) for t in (default, other))
     both = np.isfinite(a) & np.isfinite(b)

@@ -10,10 +10,12 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from gait import cache, pipeline
+from gait import cache
 from gait.cli import app
 from gait.errors import NoPersonError
-from gait.pose import PoseEstimator, average_with_mirror
+from gait.pose import pose_track
+from gait.pose.mediapipe_backend import PoseEstimator
+from gait.pose.mirror import average_with_mirror
 from gait.track import LANDMARK_INDEX, MIRROR_INDEX, PoseTrack
 from gait.video import Frame, iter_frames
 from tests.conftest import SAMPLE_CLIP, excerpt, real_clip, write_clip
@@ -52,7 +54,7 @@ def count_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     original = PoseEstimator.detect
 
     def counting(self: PoseEstimator, frame: Frame) -> np.ndarray:
-        if self.num_poses == 1:  # not the scan for a second person (gait.person), a few frames
+        if self.num_poses == 1:  # not the scan for a second person (gait.pose.person), a few frames
             calls.append(1)
         return original(self, frame)
 
@@ -61,7 +63,7 @@ def count_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_frames_without_a_person_are_nan_not_dropped(clip_with_gap: Path) -> None:
-    track = pipeline.pose_track(clip_with_gap, cache_dir=None).track
+    track = pose_track(clip_with_gap, cache_dir=None).track
     assert track.n_frames == 24
     found = track.person_found
     assert not found[list(BLANK_FRAMES)].any()
@@ -71,10 +73,10 @@ def test_frames_without_a_person_are_nan_not_dropped(clip_with_gap: Path) -> Non
 
 
 def test_cache_hit_skips_inference(clip_with_gap: Path, tmp_path: Path, count_calls: list[int]) -> None:
-    first = pipeline.pose_track(clip_with_gap, cache_dir=tmp_path)
+    first = pose_track(clip_with_gap, cache_dir=tmp_path)
     assert first.track.meta["mirror_pass"]  # the figure faces the camera: a second pass, mirrored
     assert not first.from_cache and len(count_calls) == 2 * 24
-    second = pipeline.pose_track(clip_with_gap, cache_dir=tmp_path)
+    second = pose_track(clip_with_gap, cache_dir=tmp_path)
     assert second.from_cache and len(count_calls) == 2 * 24  # no new model call
     np.testing.assert_array_equal(first.track.xy_px, second.track.xy_px)
     np.testing.assert_array_equal(first.track.time_s, second.track.time_s)
@@ -84,14 +86,14 @@ def test_cache_hit_skips_inference(clip_with_gap: Path, tmp_path: Path, count_ca
 def test_corrupt_or_mismatched_cache_is_rebuilt(
     damage: str, clip_with_gap: Path, tmp_path: Path, count_calls: list[int]
 ) -> None:
-    pipeline.pose_track(clip_with_gap, cache_dir=tmp_path, symmetric=False)
+    pose_track(clip_with_gap, cache_dir=tmp_path, symmetric=False)
     (cached,) = tmp_path.glob("*.npz")
     if damage == "garbage":
         cached.write_bytes(b"PK\x03\x04 not really a zip")
     else:  # a valid track of another clip stored under this clip's key
         track = PoseTrack.load(cached)
         track.replace(source_sha256="0" * 64).save(cached)
-    result = pipeline.pose_track(clip_with_gap, cache_dir=tmp_path, symmetric=False)
+    result = pose_track(clip_with_gap, cache_dir=tmp_path, symmetric=False)
     assert not result.from_cache and len(count_calls) == 48
     assert PoseTrack.load(cached).source_sha256 == result.track.source_sha256
 
@@ -107,7 +109,7 @@ def test_cache_key_depends_on_clip_model_and_settings() -> None:
 
 
 def test_track_save_load_round_trip(clip_with_gap: Path, tmp_path: Path) -> None:
-    track = pipeline.pose_track(clip_with_gap, cache_dir=None).track
+    track = pose_track(clip_with_gap, cache_dir=None).track
     track.save(tmp_path / "t.npz")
     back = PoseTrack.load(tmp_path / "t.npz")
     np.testing.assert_array_equal(back.xy_px, track.xy_px)
@@ -123,7 +125,7 @@ def test_clip_with_nobody_raises_and_cli_writes_nothing(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     clip = write_clip(tmp_path / "empty_room.mp4", [rng.integers(90, 110, (96, 128, 3), np.uint8)] * 20)
     with pytest.raises(NoPersonError, match="No person was found"):
-        pipeline.pose_track(clip, cache_dir=None)
+        pose_track(clip, cache_dir=None)
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["pose", str(clip), "--out", str(out), "--no-cache"])
     assert result.exit_code == 2
@@ -186,7 +188,7 @@ def test_symmetric_landmarks_are_mirror_equivariant(tmp_path: Path) -> None:
     )
 
     def hips_knees(video: Path, symmetric: bool | None, mirror: bool) -> np.ndarray:
-        track = pipeline.pose_track(video, "full", None, symmetric=symmetric).track
+        track = pose_track(video, "full", None, symmetric=symmetric).track
         assert bool(track.meta.get("mirror_pass")) is (symmetric is None)
         xy = (track.mirrored() if mirror else track).xy_px
         return xy[:, [LANDMARK_INDEX[n] for n in ("left_hip", "right_hip", "left_knee", "right_knee")]]

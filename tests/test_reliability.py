@@ -28,6 +28,7 @@ from gait.errors import OutputError
 from gait.fsutil import MANIFEST, STAGING_PREFIX, staged_output
 from gait.logs import LIBRARY_LOGGERS, verbose_logs
 from gait.pipeline import AnalyseOptions
+from gait.pose import pose_track
 from gait.track import PoseTrack
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,7 +51,7 @@ def cached_track(tiny_clip: Path, tmp_path_factory: pytest.TempPathFactory) -> t
     """A real cache entry: the tiny clip's pose track as ``gait`` stored it, and the track itself (read
     once: a rear clip's mirror pass would store a second entry)."""
     folder = tmp_path_factory.mktemp("one-entry-cache")
-    result = pipeline.pose_track(tiny_clip, "full", cache_dir=folder, symmetric=False)
+    result = pose_track(tiny_clip, "full", cache_dir=folder, symmetric=False)
     (entry,) = folder.glob("*.npz")
     return entry, result.track
 
@@ -91,8 +92,8 @@ def test_damaged_cache_entry_is_replaced_by_a_fresh_pose_pass(
     data = bytearray(entry.read_bytes())
     data[len(data) // 2 : len(data) // 2 + 8] = b"\xff" * 8  # inside the deflate data
     (tmp_path / entry.name).write_bytes(bytes(data))
-    first = pipeline.pose_track(tiny_clip, "full", cache_dir=tmp_path, symmetric=False)
-    second = pipeline.pose_track(tiny_clip, "full", cache_dir=tmp_path, symmetric=False)
+    first = pose_track(tiny_clip, "full", cache_dir=tmp_path, symmetric=False)
+    second = pose_track(tiny_clip, "full", cache_dir=tmp_path, symmetric=False)
     assert not first.from_cache and second.from_cache
     np.testing.assert_array_equal(second.track.xy_px, track.xy_px)
 

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from gait import pipeline
 from gait.advice import build_advice
 from gait.analysis import TOO_FEW_STEPS, Analysis
 from gait.cli import metrics_table
 from gait.engine import analyse_track
 from gait.metrics.catalogue import CADENCE_KEY
+from gait.pose import pose_track
 from gait.present import format_value
 from gait.render import HudAnnotator, hud_keys
 from gait.report.batch import BatchRow, batch_csv_text, render_index_html, row_values
@@ -95,7 +95,7 @@ def test_each_shot_of_an_edited_clip_gets_its_steps_and_cadence() -> None:
 
 @pytest.mark.realclip
 def test_five_shot_clip_gets_a_summary_per_shot() -> None:
-    track = pipeline.pose_track(real_clip(FIVE_SHOTS), cache_dir=None).track
+    track = pose_track(real_clip(FIVE_SHOTS), cache_dir=None).track
     cuts = track.meta["cut_frames"]
     assert len(cuts) == 4 and np.all(np.abs(np.subtract(cuts, FIVE_SHOTS_CUTS)) <= 1)
     analysis = analyse_track(track)
@@ -108,7 +108,7 @@ def test_five_shot_clip_gets_a_summary_per_shot() -> None:
 
 @pytest.mark.realclip
 def test_walking_is_recognised_and_its_steps_alternate() -> None:
-    track = pipeline.pose_track(real_clip(WALK), cache_dir=None).track
+    track = pose_track(real_clip(WALK), cache_dir=None).track
     analysis = analyse_track(track)
     side = analysis.steps.side
     assert analysis.steps.n >= 5 and np.all(side[1:] != side[:-1])

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from gait.engine import analyse_track
-from gait.shots import change, cut_frames, thumbnail
+from gait.pose.shots import change, cut_frames
 from gait.track import PoseTrack
+from gait.video import Frame
 from tests.conftest import real_clip
 from tests.synthetic import make_run
 
@@ -26,7 +27,7 @@ def test_a_cut_is_found_and_a_pan_is_not() -> None:
     scene_a, scene_b = scene(), scene()
     frames = [np.roll(scene_a, i, axis=1) for i in range(10)]  # a slow pan
     frames += [np.roll(scene_b, i, axis=1) for i in range(10)]  # cut at frame 10
-    thumbs = [thumbnail(f) for f in frames]
+    thumbs = [Frame(i, i / 30, f).thumbnail for i, f in enumerate(frames)]
     changes = np.array([change(a, b) for a, b in zip([None, *thumbs[:-1]], thumbs, strict=True)])
     assert cut_frames(changes) == [10]
     assert cut_frames(changes[:10]) == []  # the pan alone

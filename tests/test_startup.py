@@ -8,7 +8,14 @@ import sys
 
 import pytest
 
-HEAVY = ("mediapipe", "scipy", "onnxruntime", "gait.pipeline", "gait.pose")
+HEAVY = (
+    "mediapipe",
+    "scipy",
+    "onnxruntime",
+    "gait.pipeline",
+    "gait.pose.mediapipe_backend",
+    "gait.pose.onnx_backend",
+)
 
 
 @pytest.mark.parametrize("modules", ["gait.cli", "gait.cli, gait.comparison, gait.options"])

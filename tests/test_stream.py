@@ -14,9 +14,10 @@ import av
 import numpy as np
 import pytest
 
-from gait import pipeline, stream
+from gait import stream
 from gait.errors import InputError
 from gait.pipeline import AnalyseOptions, AnalyseResult, analyse_video
+from gait.pose import TILT_META, camera_tilt, pose_track
 from gait.video_out import H264Writer
 
 
@@ -149,10 +150,10 @@ def test_tilt_is_measured_in_the_pose_pass(both_ways: dict[str, AnalyseResult], 
     the landmarks that pass saw (the first; the mirror pass of this rear clip keeps its tilt)."""
     track = both_ways["3"].analysis.raw_track
     assert track is not None and track.meta["mirror_pass"]
-    first = pipeline.pose_track(small_sample, symmetric=False).track
-    assert track.meta[pipeline.TILT_META] == first.meta[pipeline.TILT_META]
-    bare = first.replace(meta={k: v for k, v in first.meta.items() if k != pipeline.TILT_META})
-    assert pipeline.camera_tilt(small_sample, first) == pipeline.camera_tilt(small_sample, bare)
+    first = pose_track(small_sample, symmetric=False).track
+    assert track.meta[TILT_META] == first.meta[TILT_META]
+    bare = first.replace(meta={k: v for k, v in first.meta.items() if k != TILT_META})
+    assert camera_tilt(small_sample, first) == camera_tilt(small_sample, bare)
 
 
 @pytest.mark.parametrize("where", ["pose", "render"])

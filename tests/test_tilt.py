@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from gait.tilt import estimate_tilt, vertical_segments
+from gait.pose.tilt import estimate_tilt, vertical_segments
 
 
 def scene(tilt_deg: float, size: tuple[int, int] = (480, 640)) -> np.ndarray:

@@ -15,7 +15,7 @@ MARKER_BGR = (0, 215, 255)
 class RunnerMarker:
     """A label over the head of the person measured ("runner 1 of 2") when several were in frame.
 
-    Built from ``Analysis.person`` (gait.person's facts on the choice); draws nothing for a clip
+    Built from ``Analysis.person`` (gait.pose.person's facts on the choice); draws nothing for a clip
     with one person.
     """
 

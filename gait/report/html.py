@@ -35,7 +35,7 @@ from gait.advice import (
 )
 from gait.analysis import Analysis, MetricSummary, view_family
 from gait.metrics.catalogue import LEAD_KEYS
-from gait.person import describe as describe_person
+from gait.pose.person import describe as describe_person
 from gait.present import SIDE_COLOUR_HEX, format_number, format_value, view_name
 from gait.report.data import capture_checks, frame_times, unit_of, write_text_atomic
 from gait.report.svg import BandEdge, StanceSeries, cadence_plot, stance_plot, steps_plot, sticker_diagram

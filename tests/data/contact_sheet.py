@@ -25,9 +25,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from gait import pipeline
 from gait.cache import default_cache_dir
 from gait.landmarks import HEELS, TOES
+from gait.pose import pose_track
 from gait.video import iter_frames
 
 
@@ -48,7 +48,7 @@ def main() -> None:
     args = ap.parse_args()
     centres = [int(c) for c in json.loads(args.centres)]
     w, h = (int(v) for v in args.size.split("x"))
-    xy = pipeline.pose_track(args.clip, "full", cache_dir=args.cache_dir).track.xy_px.astype(float)
+    xy = pose_track(args.clip, "full", cache_dir=args.cache_dir).track.xy_px.astype(float)
     wanted = {i for c in centres for i in range(c - args.before, c + args.after + 1)}
     frames = {f.index: f.bgr for f in iter_frames(args.clip) if f.index in wanted}
     height, width = next(iter(frames.values())).shape[:2]

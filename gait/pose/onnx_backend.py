@@ -1,18 +1,18 @@
 """Frames -> pose detections with the BlazePose networks under onnxruntime (``--backend onnx``).
 
 The same three networks MediaPipe's PoseLandmarker runs (converted from the ``.task`` bundles by
-``scripts/convert_onnx.py``), with the graph's glue written in numpy (:mod:`gait.onnx`): SSD
+``scripts/convert_onnx.py``), with the graph's glue written in numpy (:mod:`gait.pose.onnx`): SSD
 anchors and weighted non-maximum suppression for the detector, the rotated square region from two
 keypoints, the affine crop to the 256 px landmark input, heat-map refinement, and projection back to
 the frame.
 
 Like PoseLandmarker in VIDEO mode, frame ``t`` is cropped with the region that frame ``t - 1``'s
 (unsmoothed) auxiliary landmarks place, and the output landmarks are smoothed over time
-(:func:`gait.onnx.smoothing.smooth`).
+(:func:`gait.pose.onnx.smoothing.smooth`).
 
 Batches: a batch of frames shares one region; each frame's own prediction is compared with the
 region it was cropped with, and from the first frame where they differ by more than
-:data:`gait.onnx.geometry.REGION_TOLERANCE` (or where the pose is lost) the rest of the batch is
+:data:`gait.pose.onnx.geometry.REGION_TOLERANCE` (or where the pose is lost) the rest of the batch is
 run again. A runner on a treadmill stays in place, so most batches stand. The batch size adapts: it
 halves after a rerun and doubles after a clean batch. Batches pay on a GPU; on a CPU a crop costs
 no less in a batch, so there the default is one frame per call (exactly MediaPipe's tracking), and
@@ -30,24 +30,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gait import shots
 from gait.errors import ModelError
-from gait.onnx.decode import (
+from gait.pose import person, shots
+from gait.pose.estimator import DEFAULT_MAX_SIDE_PX, Reading
+from gait.pose.mirror import average_with_mirror
+from gait.pose.onnx.decode import (
     LANDMARK_SIZE,
     N_COLS,
     N_NETWORK_LANDMARKS,
     refine_from_heatmap,
 )
-from gait.onnx.detector import DETECTOR_SIZE, MIN_CONFIDENCE, decode_detection, sigmoid
-from gait.onnx.geometry import Region, crop, region_from_keypoints, to_image_px
-from gait.onnx.sessions import choose_providers, model_sha256, open_sessions, resolve_onnx
-from gait.onnx.smoothing import smooth, video_time_ms
+from gait.pose.onnx.detector import DETECTOR_SIZE, MIN_CONFIDENCE, decode_detection, sigmoid
+from gait.pose.onnx.geometry import Region, crop, region_from_keypoints, to_image_px
+from gait.pose.onnx.sessions import choose_providers, model_sha256, open_sessions, resolve_onnx
+from gait.pose.onnx.smoothing import smooth, video_time_ms
 from gait.track import MIRROR_INDEX
-from gait.video import Frame
+from gait.video import Frame, VideoInfo
 
 __all__ = [
     "DEFAULT_BATCH_GPU",
     "Landmarks",
+    "OnnxBackend",
     "OnnxPoseEstimator",
     "TrackedFrames",
     "choose_providers",
@@ -280,3 +283,30 @@ class _Settled:
     @staticmethod
     def stack(rows: list[np.ndarray]) -> np.ndarray:
         return np.concatenate(rows) if rows else np.empty((0, 33, N_COLS), np.float32)
+
+
+class OnnxBackend:
+    """The :class:`gait.pose.estimator.Estimator` that runs the networks under onnxruntime; each
+    frame's mirror image goes through the landmark network in the same call as the frame."""
+
+    name = "onnx"
+
+    def __init__(self, model: str, max_side_px: int = DEFAULT_MAX_SIDE_PX) -> None:
+        self.model_name, self.model_sha256 = model, model_sha256(model)
+        self.max_side_px = max_side_px
+
+    def read(
+        self,
+        frames: Iterable[Frame],
+        reopen: Callable[[], Iterable[Frame]],
+        info: VideoInfo,
+        symmetric: bool,
+        spec: person.PersonSpec,
+        on_frame: Callable[[int], None] | None,
+    ) -> Reading:
+        tracked = OnnxPoseEstimator(self.model_name, self.max_side_px).track(frames, on_frame, symmetric)
+        detections = tracked.detections
+        if tracked.mirrored is not None:
+            detections = average_with_mirror(detections, tracked.mirrored)
+        meta = person.person_meta(spec, [], 0, multi=False, scanned=False)
+        return Reading(detections, tracked.time_s, tracked.cut_frames, meta)

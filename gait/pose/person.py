@@ -143,7 +143,7 @@ def link_identities(boxes: np.ndarray, fps: float) -> np.ndarray:
     pose further than :data:`MAX_LINK_SHIFT` from every free identity starts a new one, unless it
     duplicates a pose already assigned in the frame (:data:`DUPLICATE_SHIFT`), when it is dropped.
     """
-    from scipy.optimize import linear_sum_assignment  # here: importing gait.person stays light
+    from scipy.optimize import linear_sum_assignment  # here: importing gait.pose.person stays light
 
     n_frames, n_poses = boxes.shape[:2]
     ids = np.full((n_frames, n_poses), -1, int)

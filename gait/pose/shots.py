@@ -7,21 +7,12 @@ a cut: a step that spans one has a meaningless duration. On the shared test clip
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
-#: Side of the grey thumbnail compared between frames, pixels.
-THUMB_SIZE_PX = 32
 #: A mean absolute change above this (grey levels, 0-255) can be a cut ...
 MIN_CUT_CHANGE = 30.0
 #: ... if it is also this many times the clip's typical frame-to-frame change.
 CUT_TO_TYPICAL = 5.0
-
-
-def thumbnail(bgr: np.ndarray) -> np.ndarray:
-    """(32, 32) float32 grey thumbnail of a BGR frame."""
-    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    return cv2.resize(grey, (THUMB_SIZE_PX, THUMB_SIZE_PX), interpolation=cv2.INTER_AREA).astype(np.float32)
 
 
 def change(previous: np.ndarray | None, current: np.ndarray) -> float:
@@ -47,7 +38,7 @@ class CutFinder:
         self._changes: list[float] = []
 
     def add(self, thumb: np.ndarray) -> None:
-        """The next frame's :func:`thumbnail`."""
+        """The next frame's thumbnail (:attr:`gait.video.Frame.thumbnail`)."""
         self._changes.append(change(self._previous, thumb))
         self._previous = thumb
 

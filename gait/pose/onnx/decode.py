@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gait.onnx.detector import sigmoid
+from gait.pose.onnx.detector import sigmoid
 
 #: Side of the landmark network's square input (pixels).
 LANDMARK_SIZE = 256
