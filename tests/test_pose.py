@@ -231,3 +231,26 @@ def test_a_mirror_pass_that_names_the_sides_the_other_way_is_matched_before_aver
     np.testing.assert_allclose(averaged, plain + np.float32(0.005), atol=1e-6)
     mirrored[0, 0] = np.nan  # where one pass has no point, the other's is used
     assert np.allclose(average_with_mirror(plain, mirrored)[0, 0], plain[0, 0])
+
+
+@pytest.mark.parametrize(
+    ("view_shown", "forced", "mirrored"),
+    [
+        ("rear", None, True),
+        ("side_left", None, False),
+        ("side_left", "rear", True),  # issue 23: a forced --view never reached the mirror decision
+        ("rear", "side", False),
+        ("rear", "side_right", False),
+        ("front", "front", True),
+    ],
+)
+def test_the_mirror_reading_follows_the_forced_view_else_the_seen_one(
+    view_shown: str, forced: str | None, mirrored: bool
+) -> None:
+    from gait.pose import wants_mirror_pass
+    from tests.synthetic import make_run
+
+    track, _ = make_run(view=view_shown)
+    assert wants_mirror_pass(track, forced) is mirrored  # type: ignore[arg-type]
+    several = track.replace(meta=track.meta | {"person": {"multi_pose": True}})
+    assert wants_mirror_pass(several, forced) is False  # one runner picked among several: never
