@@ -231,6 +231,7 @@ class Analysis:
     tilt_deg: float | None  # camera roll estimate, + clockwise; None when unknown
     quality_notes: tuple[str, ...]
     pitch_deg: float | None = None  # camera pitch estimate, + looking down; None when unknown
+    slowed_by: float = 1.0  # the clip plays this many times slower than filmed; times and fps are as filmed
     traces: dict[str, np.ndarray] = field(default_factory=dict)  # per-frame signals, (frames,) each
     worst_step: WorstStep | None = None  # the step the still shows (see gait.findings.worst_step)
     person: dict[str, Any] | None = None  # who was followed among several people (gait.pose.person)

@@ -6,7 +6,6 @@ import atexit
 import logging
 import os
 import time
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast, get_args
 
@@ -19,6 +18,21 @@ from rich.table import Table
 from gait import cache
 from gait.advice import SYMPTOMS, headline, parse_symptoms
 from gait.analysis import View
+from gait.cli_options import (
+    Backend,
+    BackendOpt,
+    CacheDirOpt,
+    MarkerColourOpt,
+    MarkersOpt,
+    ModelOpt,
+    NoCacheOpt,
+    OutOpt,
+    PersonOpt,
+    SlowedByOpt,
+    SymmetricOpt,
+    ViewOpt,
+    check_markers,
+)
 from gait.console import (
     ConsoleHandler,
     GaitCommand,
@@ -36,8 +50,7 @@ from gait.console import (
 from gait.errors import GaitError
 from gait.fsutil import check_output_dir, os_error_sentence
 from gait.logs import set_verbose, verbose_logs
-from gait.options import MARKER_MODES, NAMED_HUES_DEG, NEEDS, SIDE, AnalyseOptions, ForcedView, hue_of
-from gait.pose.person import PersonSpec
+from gait.options import NEEDS, SIDE, AnalyseOptions, ForcedView
 from gait.pose.person import describe as describe_person
 
 if TYPE_CHECKING:
@@ -54,79 +67,6 @@ ADVICE_LISTED = frozenset({"action", "exercise", "form", "load", "general"})
 app = typer.Typer(
     cls=GaitGroup, add_completion=False, no_args_is_help=True, help="Video gait analysis for runners."
 )
-
-ModelOpt = Annotated[
-    str,
-    typer.Option(
-        "--model", "-m", help="Pose model: 'full' (faster), 'heavy' (more accurate) or a .task path."
-    ),
-]
-
-
-class Backend(StrEnum):
-    """Pose runtimes (gait.pose, gait.pose.onnx_backend)."""
-
-    mediapipe = "mediapipe"
-    onnx = "onnx"
-
-
-BackendOpt = Annotated[
-    Backend,
-    typer.Option(
-        "--backend",
-        help="Pose runtime: 'mediapipe' (default) or 'onnx' (the same networks under onnxruntime, batched;"
-        " CUDA when onnxruntime-gpu finds a GPU).",
-    ),
-]
-
-
-def _out_folder(value: str | Path) -> Path:
-    """--out as a folder, refusing what cannot be meant: '' (would be the current folder), '-' (not
-    standard output but a folder named '-') and the filesystem root (the default comes as a Path)."""
-    text = str(value)
-    if text.strip() in ("", "-") or Path(text).resolve() == Path("/"):
-        raise typer.BadParameter(f"{text!r} is not a folder gait will write into: give a folder name.")
-    return Path(text)
-
-
-OutOpt = Annotated[Path, typer.Option("--out", "-o", parser=_out_folder, help="Folder for the outputs.")]
-NoCacheOpt = Annotated[
-    bool, typer.Option("--no-cache", help="Run pose inference even if a cached track exists.")
-]
-SymmetricOpt = Annotated[
-    bool | None,
-    typer.Option(
-        "--symmetric/--no-symmetric",
-        help="Also read each frame's mirror image and average: left/right symmetric landmarks, one more"
-        " inference per frame. Default: for rear and front views only.",
-        show_default=False,
-    ),
-]
-
-
-def _person_option(value: str | None) -> str | None:
-    try:
-        PersonSpec.parse(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    return value
-
-
-PersonOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--person",
-        callback=_person_option,
-        help="Who to follow when several people are in frame: N (the N-th by size, centrality and"
-        " persistence; 1 is the default) or X,Y (the person nearest that pixel).",
-    ),
-]
-CacheDirOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--cache-dir", help="Folder of cached pose tracks (default: $GAIT_CACHE_DIR or ~/.cache/gait)."
-    ),
-]
 
 
 def cache_folder(no_cache: bool, cache_dir: Path | None) -> Path | None:
@@ -184,45 +124,6 @@ def pose(
     console.print(escape(describe_person(track.meta.get("person"))))
 
 
-MarkersOpt = Annotated[
-    str,
-    typer.Option(
-        "--markers",
-        help="PSIS stickers on the low back (rear views): auto (look for them), psis (require them), none.",
-    ),
-]
-MarkerColourOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--marker-colour",
-        help="The stickers' colour when finding it is unsure: " + ", ".join(NAMED_HUES_DEG) + " or #rrggbb.",
-    ),
-]
-
-
-def check_markers(mode: str, colour: str | None) -> str:
-    """``--markers`` and ``--marker-colour`` checked (typer.BadParameter names the option)."""
-    if mode not in MARKER_MODES:
-        raise typer.BadParameter(f"{mode!r}: choose from {', '.join(MARKER_MODES)}.", param_hint="--markers")
-    if colour is not None:
-        try:
-            hue_of(colour)
-        except GaitError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--marker-colour") from exc
-    return mode
-
-
-ViewOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--view",
-        metavar="VIEW",
-        help="Force the camera view: rear, front, side (gait finds the running direction), side_left or"
-        " side_right (default: detect).",
-    ),
-]
-
-
 @app.command(cls=GaitCommand)
 def analyse(
     video: Annotated[Path, typer.Argument(help="The clip to analyse.")],
@@ -235,6 +136,7 @@ def analyse(
         int,
         typer.Option(min=0, max=SLOW_MAX, help="Also write a slow-motion copy, N times slower (0: none)."),
     ] = 0,
+    slowed_by: SlowedByOpt = 1.0,
     blur_faces: Annotated[bool, typer.Option("--blur-faces", help="Blur the head in the video.")] = False,
     no_video: Annotated[bool, typer.Option("--no-video", help="Skip the annotated video.")] = False,
     max_height: Annotated[
@@ -300,6 +202,7 @@ def analyse(
             cache_dir=cache_folder(no_cache, cache_dir),
             need=needs,
             symmetric=symmetric,
+            slowed_by=slowed_by,
             person=person,
             markers=check_markers(markers, marker_colour),
             marker_colour=marker_colour,
@@ -349,6 +252,7 @@ def batch(
     cache_dir: CacheDirOpt = None,
     person: PersonOpt = None,
     symmetric: SymmetricOpt = None,
+    slowed_by: SlowedByOpt = 1.0,
     markers: MarkersOpt = "auto",
     marker_colour: MarkerColourOpt = None,
 ) -> None:
@@ -367,6 +271,7 @@ def batch(
         cache_dir=cache_folder(no_cache, cache_dir),
         person=person,
         symmetric=symmetric,
+        slowed_by=slowed_by,
         markers=check_markers(markers, marker_colour),
         marker_colour=marker_colour,
     )

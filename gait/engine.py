@@ -31,6 +31,7 @@ from gait.markers import MarkerTrack
 from gait.metrics import cadence, hip, pelvis, stride
 from gait.metrics.catalogue import CATALOGUE, FRONTAL, REAR, SIDE
 from gait.notes import (
+    clock_notes,
     cut_notes,
     marker_notes,
     pitch_notes,
@@ -107,6 +108,7 @@ def analyse_track(
         landmarks=[int(i) for i in USED_LANDMARKS],
     )
     ctrack = cleaned.track
+    slowed_by = float(track.meta.get("slowed_by", 1.0))
     view_est = user_view(view, classify_view(ctrack)) if view else classify_view(ctrack)
     events = _detect_steps(cleaned, view_est.view, cfg)
     signals = frame_signals(level_xy(ctrack.xy_px, tilt_deg or 0.0, track.frame_size_px), view_est.view)
@@ -138,7 +140,8 @@ def analyse_track(
     steps = to_steps(events, values)
     n_timed = int(np.isfinite(values["step_time_s"]).sum())
     notes = (
-        quality_notes(track, n_timed, cleaned, view_est, events_spm, bounce_spm, tilt_deg, cfg, walking)
+        quality_notes(track, n_timed, cleaned, view_est, events_spm, bounce_spm, tilt_deg, cfg)
+        + clock_notes(events_spm, _median_of(metrics, "duty_factor_pct"), slowed_by, track.fps)
         + cut_notes(track, cuts, n_across)
         + small_runner_notes(n_small, events.n, cfg.min_hip_width_px)
         + pitch_notes(pitch_deg, view_est.view)
@@ -163,6 +166,7 @@ def analyse_track(
         findings=findings,
         tilt_deg=tilt_deg,
         pitch_deg=pitch_deg,
+        slowed_by=slowed_by,
         quality_notes=notes,
         traces=signals | event_traces(events, cleaned),
         worst_step=worst_step(steps, metrics, findings),
@@ -209,6 +213,12 @@ def _measure_steps(
         round(RUNNER_SIZE_WINDOW_S * track.fps),
     )
     return values, n_across, n_small
+
+
+def _median_of(metrics: tuple[MetricSummary, ...], key: str) -> float:
+    """Both sides' median of a measured metric (NaN when it was not measured)."""
+    found = next((m for m in metrics if m.key == key and m.side == "both" and m.measurable), None)
+    return found.median if found is not None and found.n_steps else math.nan
 
 
 def _tilt_uncertainty_deg(tilt_deg: float | None, uncertainty_deg: float | None, cfg: Config) -> float:

@@ -22,7 +22,6 @@ def quality_notes(
     bounce_spm: float,
     tilt_deg: float | None,
     cfg: Config,
-    walking: bool,
 ) -> tuple[str, ...]:
     """Sentences on what limited the measurement, for the report."""
     notes = []
@@ -67,11 +66,39 @@ def quality_notes(
         )
     else:
         notes.append(f"Camera tilt {tilt_deg:+.1f} deg (clockwise positive).")
-    if walking:
+    return tuple(notes)
+
+
+#: Below this share of the stride on the ground, both feet leave it in every stride (a flight phase):
+#: running. Walking keeps one foot down throughout (duty factor 60 % or more), running 25-45 %.
+RUNNING_MAX_DUTY_PCT = 50.0
+#: Slow-motion factors phones export, and the cadence a running clip reaches once re-timed by one.
+SLOW_MOTION_FACTORS, RUNNING_MIN_SPM = (2, 4, 8), 150.0
+
+
+def clock_notes(events_spm: float, duty_pct: float, slowed_by: float, fps: float) -> tuple[str, ...]:
+    """One story about the clip's clock: re-timed with --slowed-by; or a cadence below running pace,
+    told apart as slow motion (a flight phase at a walking cadence: the factor to run again with) or
+    walking (no flight phase, or none measurable)."""
+    notes = []
+    if slowed_by != 1:
         notes.append(
-            f"Cadence below {WALKING_CADENCE_SPM:.0f} steps/min: "
-            "this looks like walking (or slowed-down video); "
-            "running bands were not applied."
+            f"Timed as filmed: the clip plays {slowed_by:g}x slower than real time (--slowed-by "
+            f"{slowed_by:g}), so it was filmed at {fps:.0f} frames/s; times and cadence are real time."
+        )
+    if not (np.isfinite(events_spm) and events_spm < WALKING_CADENCE_SPM):
+        return tuple(notes)
+    if np.isfinite(duty_pct) and duty_pct < RUNNING_MAX_DUTY_PCT:
+        factor = next((k for k in SLOW_MOTION_FACTORS if events_spm * k >= RUNNING_MIN_SPM), 8)
+        notes.append(
+            f"Both feet leave the ground in every stride (on the ground {duty_pct:.0f}% of it: running, which"
+            f" walking never is) at {events_spm:.0f} steps/min: this looks like slow motion played back"
+            f" {factor}x slower: run again with --slowed-by {factor}. No running verdicts until then."
+        )
+    else:
+        notes.append(
+            f"Cadence below {WALKING_CADENCE_SPM:.0f} steps/min: this looks like walking (or slow motion"
+            " played slowed: then run again with --slowed-by and the factor); running bands were not applied."
         )
     return tuple(notes)
 

@@ -75,6 +75,7 @@ class AnalyseOptions:
     cache_dir: Path | None = field(default=None)
     need: tuple[str, ...] = ()  # names from NEEDS that must be measurable, else nothing is written
     symmetric: bool | None = None  # average with the mirror image's landmarks; None: frontal views only
+    slowed_by: float = 1.0  # the clip plays this many times slower than it was filmed (--slowed-by)
     person: str | None = None  # --person: "N" (N-th person) or "X,Y" (nearest that point); None: default
     markers: str = "auto"  # PSIS stickers in rear views: "auto" (looked for), "psis" (required), "none"
     marker_colour: str | None = None  # the stickers' colour (gait.markers.hue_of); None: found

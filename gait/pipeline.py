@@ -83,13 +83,14 @@ def analyse_video(
             view=options.view,
         )
         tilt = camera_tilt(video, result.track)
+        track = result.track.retimed(options.slowed_by)  # the clock it was filmed by (--slowed-by)
         analysis = analyse_track(
-            result.track,
-            view=resolve_view(options.view, result.track),
+            track,
+            view=resolve_view(options.view, track),
             tilt_deg=tilt.tilt_deg if tilt else None,
             tilt_uncertainty_deg=tilt.uncertainty_deg if tilt else None,
             pitch_deg=tilt.pitch_deg if tilt else None,
-            markers=psis_markers(video, result.info, result.track, options),
+            markers=psis_markers(video, result.info, track, options),
         )
         require_measurable(analysis, options.need)
         advice = build_advice(analysis.findings, analysis.metrics, options.symptoms)

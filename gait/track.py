@@ -153,6 +153,18 @@ class PoseTrack:
             world_m=world,
         )
 
+    def retimed(self, slowed_by: float) -> PoseTrack:
+        """The track in the time it was filmed in, for a clip that plays ``slowed_by`` times slower (a
+        phone's slow motion exported slowed): times divided, the frame rate multiplied, the factor in
+        ``meta["slowed_by"]``."""
+        if slowed_by == 1:
+            return self
+        return self.replace(
+            time_s=self.time_s / slowed_by,
+            fps=self.fps * slowed_by,
+            meta=self.meta | {"slowed_by": float(slowed_by)},
+        )
+
     def replace(self, **changes: object) -> PoseTrack:
         """A copy with some fields replaced (arrays are validated again)."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]

@@ -42,7 +42,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("gait.comparison", "gait.report.compare"),  # two visits: runs the pipeline, then its own page
     ("gait.batch", "gait.cluster"),
     ("gait.console",),  # what the commands show in the terminal
-    ("gait.cli", "gait.__main__"),
+    ("gait.cli_options", "gait.cli", "gait.__main__"),
 )
 #: Files allowed past the size limit, each with the reason (keep this list short).
 LONG_FILES: dict[str, str] = {}

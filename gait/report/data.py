@@ -333,7 +333,8 @@ def _pose(analysis: Analysis) -> dict[str, Any] | None:
 def _capture(analysis: Analysis) -> dict[str, Any]:
     width, height = analysis.frame_size_px
     return {
-        "fps": {"value": analysis.fps, "unit": "frames/s"},
+        "fps": {"value": analysis.fps, "unit": "frames/s"},  # as filmed: the video's times slowed_by
+        "slowed_by": analysis.slowed_by,
         "duration": {"value": analysis.duration_s, "unit": "s"},
         "n_frames": analysis.n_frames,
         "frame_size": {"width": width, "height": height, "unit": "px"},

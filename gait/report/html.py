@@ -195,6 +195,7 @@ def _meta_line(analysis: Analysis) -> str:
     return (
         f"{view_name(analysis.view.view).capitalize()} view · {steps.n} steps ({left} left, {right} right) · "
         f"{analysis.duration_s:.1f} s at {analysis.fps:.0f} frames/s"
+        + (f" (filmed; it plays {analysis.slowed_by:g}x slower)" if analysis.slowed_by != 1 else "")
     )
 
 
