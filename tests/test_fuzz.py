@@ -7,18 +7,18 @@ pose, so the whole chain runs without paying for 200 pose passes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from gait import pipeline
+import gait.pose as pose_stage
 from gait.cli import app
 from gait.pose import pose_track
 from gait.track import PoseTrack
-from gait.video import iter_frames
+from gait.video import Frame
 
 N_MUTATIONS = 200
 #: Mutations that run the real pose model (the others replay the clip's own track).
@@ -65,8 +65,8 @@ def replay_pose(tiny_clip: Path, pose_cache_dir: Path) -> Callable[..., PoseTrac
     """A stand-in for the pose pass: decode every frame for real, then replay the unmutated clip's pose."""
     real = pose_track(tiny_clip, "full", cache_dir=pose_cache_dir).track
 
-    def extract(video: Path, *args: object, info: object = None, **kwargs: object) -> PoseTrack:
-        time_s = np.array([frame.time_s for frame in iter_frames(video, info)])  # type: ignore[arg-type]
+    def extract(estimator: object, frames: Iterable[Frame], *args: object, **kwargs: object) -> PoseTrack:
+        time_s = np.array([frame.time_s for frame in frames])
         n = min(len(time_s), real.n_frames)
         replay = PoseTrack.empty(time_s, real.fps, real.frame_size_px, model=real.model, meta=real.meta)
         arrays = {}
@@ -91,7 +91,7 @@ def test_mutated_clip_exits_cleanly(
     clip = tmp_path / "mutated.mp4"
     clip.write_bytes(data)
     if seed >= N_REAL_POSE:
-        monkeypatch.setattr(pipeline, "extract_track", replay_pose)
+        monkeypatch.setattr(pose_stage, "read_track", replay_pose)
     out = tmp_path / "out"
     args = ["analyse", str(clip), "--out", str(out), "--cache-dir", str(tmp_path / "cache")]
     result = CliRunner().invoke(app, args)

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+import gait.pose as pose_stage
 from gait import cache, pipeline
 from gait.batch import CANCELLED, analyse_one, plan_batch, run_batch
 from gait.cli import app
@@ -186,7 +187,7 @@ def test_cache_write_failure_warns_and_goes_on(
 def test_out_below_a_file_fails_before_any_work(
     command: str, tiny_clip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "extract_track", lambda *a, **k: pytest.fail("pose ran"))
+    monkeypatch.setattr(pose_stage, "read_track", lambda *a, **k: pytest.fail("pose ran"))
     (tmp_path / "notes").write_text("mine")
     result = CliRunner().invoke(app, [command, str(tiny_clip), "--out", str(tmp_path / "notes" / "out")])
     assert result.exit_code == 2
@@ -205,7 +206,7 @@ def test_batch_out_that_is_a_file_fails_before_any_work(tiny_clip: Path, tmp_pat
 def test_out_that_cannot_be_created_fails_before_any_work(
     tiny_clip: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "extract_track", lambda *a, **k: pytest.fail("pose ran"))
+    monkeypatch.setattr(pose_stage, "read_track", lambda *a, **k: pytest.fail("pose ran"))
     result = CliRunner().invoke(app, ["analyse", str(tiny_clip), "--out", "/proc/gait-out"])
     assert result.exit_code == 2 and "Cannot create /proc/gait-out" in one_line(result.output)
 
