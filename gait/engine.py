@@ -97,7 +97,7 @@ def analyse_track(
     if track.fps < cfg.min_fps:
         raise AnalysisError(
             f"This clip runs at {track.fps:.1f} frames/s, too few to see a step: film at 30-60 frames/s "
-            f"(at least {cfg.min_fps:.0f})."
+            f"(at least {cfg.min_fps:.0f}), or, for slow motion saved to play slowed, give --slowed-by."
         )
     _require_person(track, cfg)
     cleaned = clean_track(

@@ -106,3 +106,17 @@ def test_a_real_treadmill_clip_played_slower_reads_its_cadence_with_slowed_by(tm
     result = CliRunner().invoke(app, [*base, str(tmp_path / "c"), str(slow)])
     assert result.exit_code == 0, result.output
     assert any("run again with --slowed-by 2" in n for n in cadence_of(tmp_path / "c")[1])
+
+
+def test_a_clip_too_slow_to_see_a_step_is_told_it_may_be_slow_motion() -> None:
+    """30 fps footage saved to play 4x slower is 7.5 frames/s of video: refused saying frame rate, with
+    the way out; re-timed by the factor it is analysed."""
+    from gait.engine import analyse_track
+    from gait.errors import AnalysisError
+    from tests.analysed import make_track
+
+    slow = make_track("side_right", duration_s=32.0, fps=7.5)
+    with pytest.raises(AnalysisError, match=r"7\.5 frames/s, too few to see a step.*give --slowed-by"):
+        analyse_track(slow)
+    cadence = analyse_track(slow.retimed(4)).metric("cadence_steps_per_min", "both")
+    assert cadence is not None and cadence.measurable
