@@ -169,6 +169,28 @@ def view_family(view: str) -> str:
     return "side" if view.startswith("side") else view
 
 
+#: Metrics whose value over both sides does not depend on where the camera stood: a step is a step.
+ANY_VIEW_KEYS = frozenset({"cadence_steps_per_min", "step_time_s"})
+
+
+def view_problem(key: str, side: str, view_before: str, view_after: str) -> str:
+    """Why a metric and side cannot be compared between clips of these views ("" when it can): the
+    same view always can; cadence and step time over both sides can from any two views; a side view's
+    metrics over both sides can from either camera side. Per side across camera sides they cannot:
+    the near leg of one clip is the far leg of the other, which the bench has not measured."""
+    if view_before == view_after and view_before != "oblique":
+        return ""
+    both_side_views = view_family(view_before) == view_family(view_after) == "side"
+    if key in ANY_VIEW_KEYS or both_side_views:
+        if side == "both":
+            return ""
+        return (
+            "per side across camera positions: the near leg in one clip is the far leg in the other, and"
+            " the bench has not shown that this does not matter; compare both sides together"
+        )
+    return "the clips were filmed from different views"
+
+
 def median_se(iqr: float | None, n_steps: int, bench_sd: float) -> float:
     """Standard error of a median over ``n_steps`` steps with spread IQR (or the bench's, if larger)."""
     sd = max((iqr or 0.0) / 1.349, bench_sd)
@@ -248,11 +270,12 @@ def _dd_basis(key: str, family: str, unit: str) -> str:
 def compare_summaries(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[MetricChange]:
     """Every metric and side present in both summaries, in the order of ``before``."""
     view_b, view_a = before["view"]["view"], after["view"]["view"]
-    pose_b, pose_a = (s.get("generator", {}).get("pose") for s in (before, after))
+    pose_b, pose_a = (dict(s.get("generator", {}).get("pose") or {}) for s in (before, after))
+    if view_b != view_a:  # the mirror reading follows the view; it only matters where the view is one
+        for pose in (pose_b, pose_a):
+            pose.pop("mirrored", None)
     clips_differ = (
-        "the clips were filmed from different views"
-        if view_b != view_a or view_b == "oblique"
-        else "the clips were read with different pose settings (model, backend, mirror pass): rerun one"
+        "the clips were read with different pose settings (model, backend, mirror pass): rerun one"
         if pose_b and pose_a and pose_b != pose_a
         else ""
     )
@@ -264,9 +287,11 @@ def compare_summaries(before: Mapping[str, Any], after: Mapping[str, Any]) -> li
     )
 
     def differ(m: Mapping[str, Any]) -> str:
-        if clips_differ or not (no_trial and m["key"] in MARKER_PLACEMENT_KEYS and m["side"] != "both"):
-            return clips_differ
-        return "a visit without a standing trial: each side's sticker value assumes level placement"
+        if problem := clips_differ or view_problem(m["key"], m["side"], view_b, view_a):
+            return problem
+        if no_trial and m["key"] in MARKER_PLACEMENT_KEYS and m["side"] != "both":
+            return "a visit without a standing trial: each side's sticker value assumes level placement"
+        return ""
 
     return [
         compare_metric(m, after_by[(m["key"], m["side"])], differ(m), view_family(view_b), frame_s)

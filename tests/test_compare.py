@@ -336,18 +336,17 @@ def test_the_same_clip_twice_is_warned(tmp_path: Path) -> None:
 
 def test_nothing_comparable_has_a_summary_sentence(tmp_path: Path) -> None:
     """Different views: compare.json says so in one sentence (``Comparison.summary``; the CLI prints it)."""
-    key = "cadence_steps_per_min"
-    before = analysed_folder(tmp_path / "rear", "rear", metric(key, 160.0, side="both", unit="steps/min"))
-    after = analysed_folder(
-        tmp_path / "side", "side_right", metric(key, 170.0, side="both", unit="steps/min")
-    )
+    key = "femoral_adduction_peak_deg"  # a frontal angle: no other view gives it
+    before = analysed_folder(tmp_path / "rear", "rear", metric(key, 8.0, side="both"))
+    after = analysed_folder(tmp_path / "side", "side_right", metric(key, 3.0, side="both"))
     result = compare(before, after, tmp_path / "out")
     data = json.loads((tmp_path / "out" / "compare.json").read_text())
     assert data["summary"] == result.summary
     assert result.summary.startswith("Nothing can be compared: the clips were filmed from different views")
     assert "(rear before, side_right after)" in result.summary
     assert f'id="summary">{result.summary}</p>' in (tmp_path / "out" / "compare.html").read_text()
-    same = compare_summaries(summary("rear", metric(key, 160.0)), summary("rear", metric(key, 170.0)))
+    cadence = "cadence_steps_per_min"
+    same = compare_summaries(summary("rear", metric(cadence, 160.0)), summary("rear", metric(cadence, 170.0)))
     assert Comparison({}, {}, same).summary == "1 of 1 metric sides compared: 1 improved."
 
 
@@ -405,13 +404,17 @@ def test_compare_out_holds_both_videos(
 
 
 def test_the_cli_prints_one_line_when_nothing_compares(tmp_path: Path) -> None:
-    """Different views: one sentence, as on the page, not a table of 'not comparable' rows (issue 21)."""
+    """Different views: one sentence, as on the page, not a table of 'not comparable' rows (issue 21).
+    (Cadence compares between any two views: here the side clip has none.)"""
+    from gait.comparison import ANY_VIEW_KEYS
     from gait.report.data import build_summary
     from tests.analysed import make_analysis
 
     for name, view in (("a", "rear"), ("b", "side_right")):
         (tmp_path / name).mkdir()
         doc = build_summary(make_analysis(view), [])
+        if name == "b":
+            doc["metrics"] = [m for m in doc["metrics"] if m["key"] not in ANY_VIEW_KEYS]
         (tmp_path / name / "summary.json").write_text(json.dumps(doc), encoding="utf-8")
     result = CliRunner().invoke(
         app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "o")]
@@ -448,3 +451,41 @@ def test_a_damaged_or_foreign_summary_is_one_sentence_and_exit_2(
     assert result.exit_code == 2, result.output
     assert says in " ".join(result.output.split()) and "Traceback" not in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_cadence_compares_between_any_two_views_and_a_side_views_metrics_across_camera_sides() -> None:
+    """Issue 25: a physio who films the other side next time got "not comparable" for everything."""
+    cadence = ("cadence_steps_per_min", "steps/min")
+    rear = summary(
+        "rear", metric(cadence[0], 160.0, "both", cadence[1]), metric("femoral_adduction_peak_deg", 9.0)
+    )
+    side = summary(
+        "side_right", metric(cadence[0], 172.0, "both", cadence[1]), metric("femoral_adduction_peak_deg", 4.0)
+    )
+    rear["generator"] = {"pose": {"model": "full", "backend": "mediapipe", "mirrored": True}}
+    side["generator"] = {"pose": {"model": "full", "backend": "mediapipe", "mirrored": False}}
+    by_key = {m.key: m for m in compare_summaries(rear, side)}
+    assert by_key[cadence[0]].verdict not in ("not comparable",), by_key[cadence[0]]
+    assert by_key["femoral_adduction_peak_deg"].verdict == "not comparable"
+    assert "different views" in by_key["femoral_adduction_peak_deg"].reason
+
+    over = ("overstride_leg_lengths", "leg lengths")
+    left = summary(
+        "side_left", metric(over[0], 0.30, "both", over[1], iqr=0.02), metric(over[0], 0.31, "left", over[1])
+    )
+    right = summary(
+        "side_right", metric(over[0], 0.20, "both", over[1], iqr=0.02), metric(over[0], 0.21, "left", over[1])
+    )
+    changes = {(m.key, m.side): m for m in compare_summaries(left, right)}
+    assert changes[(over[0], "both")].verdict == "improved"  # 0.30 -> 0.20 leg lengths, well past noise
+    per_side = changes[(over[0], "left")]
+    assert per_side.verdict == "not comparable" and "near leg in one clip is the far leg" in per_side.reason
+
+
+def test_a_mirror_reading_that_differs_within_one_view_still_blocks_the_comparison() -> None:
+    key = "femoral_adduction_peak_deg"
+    a, b = summary("rear", metric(key, 9.0)), summary("rear", metric(key, 4.0))
+    a["generator"] = {"pose": {"model": "full", "backend": "mediapipe", "mirrored": True}}
+    b["generator"] = {"pose": {"model": "full", "backend": "mediapipe", "mirrored": False}}
+    (change,) = compare_summaries(a, b)
+    assert change.verdict == "not comparable" and "different pose settings" in change.reason
