@@ -75,23 +75,27 @@ def frame_counter(progress: Progress, task: TaskID, name: str, unit: str) -> Cal
 
 
 def metrics_table(analysis: Analysis) -> Table:
-    """The measured values: median, spread, steps, confidence and verdict, with each metric's unit."""
+    """The measured values: median, spread, steps, confidence and verdict, with each metric's unit; a
+    metric's label once over its sides, and a rule between metrics, so it stays short at 80 columns."""
     title = f"{analysis.view.view} view ({analysis.view.confidence:.0%} sure)"
     table = Table(title=title, title_justify="left")
     for column in ("metric [unit]", "side", "median", "IQR", "steps", "confidence", "verdict"):
         justify = "left" if column in ("metric [unit]", "side", "verdict") else "right"
         table.add_column(escape(column), justify=justify)  # type: ignore[arg-type]
-    for m in analysis.metrics:
-        if m.measurable:
-            table.add_row(
-                escape(f"{m.label} [{m.unit}]"),
-                m.side,
-                m.shown(short=True),
-                format_number(m.iqr, m.unit) if m.enough_steps else "-",
-                str(m.n_steps),
-                f"{m.confidence:.0%}",
-                analysis.verdict(m),
-            )
+    shown = [m for m in analysis.metrics if m.measurable]
+    for i, m in enumerate(shown):
+        first = i == 0 or shown[i - 1].key != m.key
+        last = i + 1 == len(shown) or shown[i + 1].key != m.key
+        table.add_row(
+            escape(f"{m.label} [{m.unit}]") if first else "",
+            m.side,
+            m.shown(short=True),
+            format_number(m.iqr, m.unit) if m.enough_steps else "-",
+            str(m.n_steps),
+            f"{m.confidence:.0%}",
+            analysis.verdict(m),
+            end_section=last,
+        )
     return table
 
 

@@ -94,3 +94,21 @@ def test_a_clip_too_slow_to_see_a_step_says_frame_rate() -> None:
 
     with pytest.raises(AnalysisError, match=r"1\.0 frames/s, too few to see a step"):
         analyse_track(make_track("side_right", duration_s=30.0, fps=1.0))
+
+
+def test_the_cli_table_names_each_metric_once_over_its_sides() -> None:
+    """Issue 21: at 80 columns each side's row repeated the metric's wrapped label (5 lines a row)."""
+    from rich.markup import escape
+
+    from gait.console import metrics_table
+    from tests.analysed import make_analysis
+
+    analysis = make_analysis("rear")
+    table = metrics_table(analysis)
+    labels = [str(c) for c in table.columns[0]._cells]
+    shown = [m for m in analysis.metrics if m.measurable]
+    assert len(labels) == len(shown)
+    assert [label for label in labels if label] == [
+        escape(f"{m.label} [{m.unit}]") for i, m in enumerate(shown) if i == 0 or shown[i - 1].key != m.key
+    ]
+    assert len({m.key for m in shown}) < len(shown)  # there are sides to group
