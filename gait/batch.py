@@ -239,7 +239,7 @@ def mark_complete(item: BatchItem, options: AnalyseOptions, settings: dict[str, 
     """Record, after publishing, what ``item``'s outputs were made from (atomically), with each
     output's hash as publishing recorded it in the folder's manifest."""
     hashes = published_hashes(item.out_dir)
-    files = {name: hashes[name] for name in expected_files(options)}
+    files = {name: hashes.get(name) or sha256_file(item.out_dir / name) for name in expected_files(options)}
     text = json.dumps({"sha256": item.digest, "settings": settings, "files": files}, indent=1)
     with atomic_path(item.out_dir / DONE_MARKER) as tmp:
         tmp.write_text(text, encoding="utf-8")
